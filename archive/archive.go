@@ -1,0 +1,189 @@
+package archive
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+
+	"akte/archive/audit"
+	"akte/archive/catalog"
+	"akte/archive/store"
+)
+
+// Options configure an Archive. Store and Dir are required; everything else
+// has a default.
+type Options struct {
+	// Store is the system of record (a backend chosen by the caller).
+	Store store.Store
+	// Dir holds the derived local state: catalog.db and audit.log.
+	Dir string
+	// Classes that may be ingested. Default: DefaultClasses.
+	Classes []Class
+	// MaxBytes is the largest original accepted. Default: 64 MiB.
+	MaxBytes int64
+	// InitialLock is how long every object of a new version is locked
+	// (WORM) until the retention schedule decides. Default: 30 days.
+	InitialLock time.Duration
+	// Converter makes the archive copy. Default: PassThrough.
+	Converter Converter
+	// Indexer receives new versions for search; nil: no search index.
+	Indexer Indexer
+	// AuditSealEvery and AuditSealInterval control audit sealing; zero
+	// means the audit package's defaults.
+	AuditSealEvery    int
+	AuditSealInterval time.Duration
+	// Rebuild discards the local catalog before opening and rebuilds it
+	// from the store alone (akte reindex).
+	Rebuild bool
+	// ObserveStage, if set, is told how long each ingest stage took
+	// ("convert", "store", "manifest", "catalog", "index", "audit").
+	// Must be safe for concurrent use and fast.
+	ObserveStage func(stage string, d time.Duration)
+	// Now is the clock. Default: time.Now.
+	Now func() time.Time
+	// Logger for operational messages. Default: slog.Default().
+	Logger *slog.Logger
+}
+
+// Indexer is the search hook: Index is called after the catalog commit of a
+// version, with the text extracted from it. It must be idempotent (a
+// version may be indexed again after a crash).
+type Indexer interface {
+	Index(ctx context.Context, m *Manifest, text string) error
+}
+
+// Archive is the engine. Safe for concurrent use.
+type Archive struct {
+	opts    Options
+	store   store.Store
+	cat     *catalog.Catalog
+	audit   *audit.Log
+	classes map[Class]bool
+	log     *slog.Logger
+
+	inflightMu sync.Mutex
+	inflight   map[string]*inflight // content key → serialises identical ingests
+}
+
+// Actor says who asks, for the audit log.
+type Actor struct {
+	Name string
+	Role string
+}
+
+func (a Actor) valid() bool { return a.Name != "" && a.Role != "" }
+
+// System is the actor for work Akte does by itself.
+var System = Actor{Name: "akte", Role: "system"}
+
+// Open opens the archive: the catalog and audit log in opts.Dir, then
+// reconciles the catalog with the store (see Reconcile). The report of that
+// reconciliation is returned with the archive.
+func Open(ctx context.Context, opts Options) (*Archive, ReconcileReport, error) {
+	if opts.Store == nil || opts.Dir == "" {
+		return nil, ReconcileReport{}, errors.New("open archive: a store and a directory are required")
+	}
+	if opts.MaxBytes <= 0 {
+		opts.MaxBytes = 64 << 20
+	}
+	if opts.InitialLock <= 0 {
+		opts.InitialLock = 30 * 24 * time.Hour
+	}
+	if opts.Converter == nil {
+		opts.Converter = PassThrough{}
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if len(opts.Classes) == 0 {
+		opts.Classes = DefaultClasses
+	}
+	a := &Archive{opts: opts, store: opts.Store, log: opts.Logger, classes: map[Class]bool{}, inflight: map[string]*inflight{}}
+	for _, c := range opts.Classes {
+		if !c.Valid() {
+			return nil, ReconcileReport{}, fmt.Errorf("open archive: class %q is malformed", c)
+		}
+		a.classes[c] = true
+	}
+	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
+		return nil, ReconcileReport{}, fmt.Errorf("open archive: %w", err)
+	}
+	catPath := filepath.Join(opts.Dir, "catalog.db")
+	if opts.Rebuild {
+		if err := os.Remove(catPath); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, ReconcileReport{}, fmt.Errorf("open archive: rebuild catalog: %w", err)
+		}
+	}
+	cat, err := catalog.Open(catPath, &catalog.Options{Logger: opts.Logger})
+	if err != nil {
+		return nil, ReconcileReport{}, fmt.Errorf("open archive: %w", err)
+	}
+	a.cat = cat
+	a.audit, err = audit.Open(ctx, filepath.Join(opts.Dir, "audit.log"), opts.Store, &audit.Options{
+		SealEvery: opts.AuditSealEvery, SealInterval: opts.AuditSealInterval, Now: opts.Now, Logger: opts.Logger,
+	})
+	if err != nil {
+		cat.Close()
+		return nil, ReconcileReport{}, fmt.Errorf("open archive: %w", err)
+	}
+	rep, err := a.Reconcile(ctx)
+	if err != nil {
+		a.Close()
+		return nil, rep, fmt.Errorf("open archive: %w", err)
+	}
+	return a, rep, nil
+}
+
+// stage starts timing an ingest stage; the returned func ends it.
+func (a *Archive) stage(name string) func() {
+	if a.opts.ObserveStage == nil {
+		return func() {}
+	}
+	start := time.Now()
+	return func() { a.opts.ObserveStage(name, time.Since(start)) }
+}
+
+// Close flushes and closes the audit log and the catalog.
+func (a *Archive) Close() error {
+	return errors.Join(a.audit.Close(), a.cat.Close())
+}
+
+// Classes lists the classes this archive accepts, sorted.
+func (a *Archive) Classes() []Class {
+	out := make([]Class, 0, len(a.classes))
+	for c := range a.classes {
+		out = append(out, c)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Store returns the archive's store (for commands that inspect objects).
+func (a *Archive) Store() store.Store { return a.store }
+
+// SealAudit writes the audit entries not yet sealed into the store.
+func (a *Archive) SealAudit(ctx context.Context) error { return a.audit.Seal(ctx) }
+
+// VerifyAudit checks the audit log's hash chain against its sealed segments.
+func VerifyAudit(ctx context.Context, dir string, st store.Store) (audit.Report, error) {
+	return audit.Verify(ctx, filepath.Join(dir, "audit.log"), st)
+}
+
+func (a *Archive) record(ctx context.Context, actor Actor, action string, m *Manifest, purpose string) error {
+	ev := audit.Event{Actor: actor.Name, Role: actor.Role, Action: action, Purpose: purpose}
+	if m != nil {
+		ev.Record, ev.Citizen = string(m.Record), string(m.Citizen)
+		ev.Detail = map[string]string{"version": fmt.Sprint(m.Version)}
+	}
+	_, err := a.audit.Append(ctx, ev)
+	return err
+}

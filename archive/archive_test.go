@@ -1,0 +1,273 @@
+package archive_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"testing/iotest"
+
+	"akte/archive"
+	"akte/archive/archivetest"
+	"akte/archive/store"
+	"akte/archive/store/filestore"
+)
+
+var (
+	ctx   = context.Background()
+	clerk = archive.Actor{Name: "test-clerk", Role: "clerk"}
+)
+
+func ingest(t *testing.T, a *archive.Archive, citizen string, body []byte) *archive.Record {
+	t.Helper()
+	res, err := a.Ingest(ctx, archive.IngestRequest{Actor: clerk,
+		Citizen: archive.CitizenID(citizen), Class: "passport-application", Title: "Antrag Reisepass",
+		Facts: map[string]archive.Date{"valid_until": "2031-03-01"}, Body: bytes.NewReader(body),
+	})
+	if err != nil {
+		t.Fatalf("ingest: %v", err)
+	}
+	return res.Record
+}
+
+func TestIngestGetRoundTrip(t *testing.T) {
+	a := archivetest.Open(t, archive.Options{})
+	pdf := archivetest.MakePDF("Antrag", "Reisepass fuer Erika Mustermann")
+	rec := ingest(t, a, "P-000123", pdf)
+	if !rec.ID.Valid() || rec.Version != 1 || rec.Citizen != "P-000123" || rec.Status != "active" {
+		t.Fatalf("record %+v", rec)
+	}
+	for _, original := range []bool{false, true} {
+		doc, err := a.Get(ctx, archive.GetRequest{Actor: clerk, ID: rec.ID, Original: original, Purpose: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(doc.Data, pdf) {
+			t.Fatalf("get (original=%v) returned %d bytes, not the %d ingested", original, len(doc.Data), len(pdf))
+		}
+	}
+	// All four objects exist, locked, and the manifest is the last word.
+	for _, name := range []string{archive.FileOriginal, archive.FileArchive, archive.FileText, archive.FileManifest} {
+		info, err := a.Store().Stat(ctx, fmt.Sprintf("records/%s/v1/%s", rec.ID, name), "")
+		if err != nil {
+			t.Fatalf("stat %s: %v", name, err)
+		}
+		if !info.Retention.Active(info.Created) {
+			t.Fatalf("%s is not locked: %+v", name, info.Retention)
+		}
+	}
+	rep, err := a.Verify(ctx, nil, nil)
+	if err != nil || !rep.OK() || rep.Records != 1 || rep.Objects != 4 {
+		t.Fatalf("verify: %+v, %v", rep, err)
+	}
+}
+
+func TestVerifyNamesTheFlippedObject(t *testing.T) {
+	dir := t.TempDir()
+	st, err := filestore.Open(filepath.Join(dir, "store"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	a, _, err := archive.Open(ctx, archive.Options{Store: st, Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	var recs []*archive.Record
+	for i := range 3 {
+		recs = append(recs, ingest(t, a, fmt.Sprintf("C%d", i), archivetest.MakePDF("Doc", fmt.Sprint(i))))
+	}
+	victim := fmt.Sprintf("records/%s/v1/%s", recs[1].ID, archive.FileArchive)
+	flipByte(t, filepath.Join(dir, "store", "objects", filepath.FromSlash(victim)), 40)
+
+	rep, err := a.Verify(ctx, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Problems) != 1 || rep.Problems[0].Key != victim || rep.Problems[0].Record != recs[1].ID || rep.Problems[0].Kind != "corrupt" {
+		t.Fatalf("verify problems = %+v, want exactly %s corrupt", rep.Problems, victim)
+	}
+	// A reader never gets the corrupt bytes.
+	if _, err := a.Get(ctx, archive.GetRequest{Actor: clerk, ID: recs[1].ID}); !errors.Is(err, archive.ErrCorrupt) {
+		t.Fatalf("get corrupt: %v", err)
+	}
+	// The original of the same record is still fine.
+	if _, err := a.Get(ctx, archive.GetRequest{Actor: clerk, ID: recs[1].ID, Original: true}); err != nil {
+		t.Fatalf("get intact original: %v", err)
+	}
+}
+
+func flipByte(t *testing.T, path string, off int64) {
+	t.Helper()
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	b := make([]byte, 1)
+	if _, err := f.ReadAt(b, off); err != nil {
+		t.Fatal(err)
+	}
+	b[0] ^= 0x01
+	if _, err := f.WriteAt(b, off); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRetriesNeverDuplicate(t *testing.T) {
+	a := archivetest.Open(t, archive.Options{})
+	pdf := archivetest.MakePDF("Anmeldung", "x")
+	first := ingest(t, a, "C1", pdf)
+	// Same citizen, class and content, no key: the same record.
+	res, err := a.Ingest(ctx, archive.IngestRequest{Actor: clerk, Citizen: "C1", Class: "passport-application", Body: bytes.NewReader(pdf)})
+	if err != nil || !res.Existing || res.Record.ID != first.ID {
+		t.Fatalf("content retry: %+v, %v", res, err)
+	}
+	// Another citizen with the same file is a different record.
+	other := ingest(t, a, "C2", pdf)
+	if other.ID == first.ID {
+		t.Fatal("same content for another citizen returned the first citizen's record")
+	}
+	// Concurrent retries with one idempotency key: exactly one record.
+	body := archivetest.MakePDF("Abmeldung", "y")
+	var wg sync.WaitGroup
+	ids := make([]archive.RecordID, 8)
+	for i := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := a.Ingest(ctx, archive.IngestRequest{Actor: clerk, Citizen: "C3", Class: "deregistration", IdempotencyKey: "portal-4711", Body: bytes.NewReader(body)})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			ids[i] = res.Record.ID
+		}()
+	}
+	wg.Wait()
+	for _, id := range ids {
+		if id != ids[0] {
+			t.Fatalf("concurrent retries made different records: %v", ids)
+		}
+	}
+	// The key reused for other content is a conflict.
+	_, err = a.Ingest(ctx, archive.IngestRequest{Actor: clerk, Citizen: "C3", Class: "deregistration", IdempotencyKey: "portal-4711", Body: bytes.NewReader(pdf)})
+	if !errors.Is(err, archive.ErrConflict) {
+		t.Fatalf("key reuse: %v", err)
+	}
+	if n := countObjects(t, a.Store()); n != 3*4 {
+		t.Fatalf("%d objects stored, want 12 (3 records)", n)
+	}
+}
+
+func countObjects(t *testing.T, st store.Store) int {
+	n := 0
+	for _, err := range st.List(ctx, "records/", "") {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	return n
+}
+
+func TestBadInputRefusedNothingStored(t *testing.T) {
+	a := archivetest.Open(t, archive.Options{MaxBytes: 4096})
+	pdf := archivetest.MakePDF("ok", "ok")
+	big := append(archivetest.MakePDF("big", strings.Repeat("x", 5000)), '\n')
+	truncated := pdf[:len(pdf)-20]
+	encrypted := bytes.Replace(pdf, []byte("/Root 1 0 R"), []byte("/Root 1 0 R /Encrypt 9 0 R"), 1)
+	cases := []struct {
+		name  string
+		req   archive.IngestRequest
+		kind  error
+		field string
+	}{
+		{"empty file", archive.IngestRequest{Actor: clerk, Citizen: "C1", Class: "tax", Body: bytes.NewReader(nil)}, archive.ErrRefused, "document"},
+		{"not a pdf", archive.IngestRequest{Actor: clerk, Citizen: "C1", Class: "tax", Body: strings.NewReader("hello, I am plain text")}, archive.ErrRefused, "document"},
+		{"oversized", archive.IngestRequest{Actor: clerk, Citizen: "C1", Class: "tax", Body: bytes.NewReader(big)}, archive.ErrRefused, "document"},
+		{"truncated pdf", archive.IngestRequest{Actor: clerk, Citizen: "C1", Class: "tax", Body: bytes.NewReader(truncated)}, archive.ErrRefused, "document"},
+		{"encrypted pdf", archive.IngestRequest{Actor: clerk, Citizen: "C1", Class: "tax", Body: bytes.NewReader(encrypted)}, archive.ErrRefused, "document"},
+		{"unreadable body", archive.IngestRequest{Actor: clerk, Citizen: "C1", Class: "tax", Body: iotest.ErrReader(io.ErrUnexpectedEOF)}, archive.ErrRefused, "document"},
+		{"unknown class", archive.IngestRequest{Actor: clerk, Citizen: "C1", Class: "gossip", Body: bytes.NewReader(pdf)}, archive.ErrInvalid, "class"},
+		{"malformed class", archive.IngestRequest{Actor: clerk, Citizen: "C1", Class: "Tax!", Body: bytes.NewReader(pdf)}, archive.ErrInvalid, "class"},
+		{"citizen with space", archive.IngestRequest{Actor: clerk, Citizen: "Erika Mustermann", Class: "tax", Body: bytes.NewReader(pdf)}, archive.ErrInvalid, "citizen"},
+		{"citizen too long", archive.IngestRequest{Actor: clerk, Citizen: archive.CitizenID(strings.Repeat("9", 65)), Class: "tax", Body: bytes.NewReader(pdf)}, archive.ErrInvalid, "citizen"},
+		{"citizen path", archive.IngestRequest{Actor: clerk, Citizen: "../etc", Class: "tax", Body: bytes.NewReader(pdf)}, archive.ErrInvalid, "citizen"},
+		{"empty citizen", archive.IngestRequest{Actor: clerk, Class: "tax", Body: bytes.NewReader(pdf)}, archive.ErrInvalid, "citizen"},
+		{"bad date", archive.IngestRequest{Actor: clerk, Citizen: "C1", Class: "tax", Date: "2024-02-30", Body: bytes.NewReader(pdf)}, archive.ErrInvalid, "date"},
+		{"bad fact", archive.IngestRequest{Actor: clerk, Citizen: "C1", Class: "tax", Facts: map[string]archive.Date{"valid_until": "soon"}, Body: bytes.NewReader(pdf)}, archive.ErrInvalid, "fact"},
+		{"bad source", archive.IngestRequest{Actor: clerk, Citizen: "C1", Class: "tax", Source: "fax", Body: bytes.NewReader(pdf)}, archive.ErrInvalid, "source"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := a.Ingest(ctx, tc.req)
+			var fe *archive.FieldError
+			if !errors.Is(err, tc.kind) || !errors.As(err, &fe) || fe.Field != tc.field {
+				t.Fatalf("got %v, want kind %v on field %s", err, tc.kind, tc.field)
+			}
+		})
+	}
+	if n := countObjects(t, a.Store()); n != 0 {
+		t.Fatalf("refused input stored %d objects", n)
+	}
+}
+
+// A crash after the manifest but before the catalog commit: the next Open
+// finds the manifest and adds the record; files without a manifest are
+// orphans, reported and never shown.
+func TestReconcileAfterLostCatalog(t *testing.T) {
+	dir := t.TempDir()
+	st, err := filestore.Open(filepath.Join(dir, "store"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	a, _, err := archive.Open(ctx, archive.Options{Store: st, Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := ingest(t, a, "C1", archivetest.MakePDF("a", "b"))
+	a.Close()
+	// An interrupted ingest: its original only.
+	orphan := "records/01ARZ3NDEKTSV4RRFFQ69G5FAV/v1/original"
+	if _, err := st.Put(ctx, orphan, strings.NewReader("%PDF-"), 5, store.PutOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// Lose the catalog entirely.
+	if err := os.Remove(filepath.Join(dir, "catalog.db")); err != nil {
+		t.Fatal(err)
+	}
+	a, rep, err := archive.Open(ctx, archive.Options{Store: st, Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if rep.Added != 1 || len(rep.Orphans) != 1 || rep.Orphans[0] != orphan {
+		t.Fatalf("reconcile report %+v", rep)
+	}
+	got, err := a.Record(ctx, rec.ID)
+	if err != nil || got.Manifest.Facts["valid_until"] != "2031-03-01" {
+		t.Fatalf("reconciled record: %+v, %v", got, err)
+	}
+	// The retry of the original request finds it.
+	res, err := a.Ingest(ctx, archive.IngestRequest{Actor: clerk, Citizen: "C1", Class: "passport-application", Body: bytes.NewReader(archivetest.MakePDF("a", "b"))})
+	if err != nil || !res.Existing || res.Record.ID != rec.ID {
+		t.Fatalf("retry after reconcile: %+v, %v", res, err)
+	}
+	// Reconciling again changes nothing.
+	rep, err = a.Reconcile(ctx)
+	if err != nil || rep.Added != 0 {
+		t.Fatalf("second reconcile %+v, %v", rep, err)
+	}
+}

@@ -1,0 +1,73 @@
+// Package archivetest holds helpers for tests of the archive engine and
+// the programs built on it: small valid PDFs and a ready-to-use archive on a
+// temporary filestore. Only tests, benchmarks and the demo import it.
+package archivetest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"akte/archive"
+	"akte/archive/store/filestore"
+)
+
+// MakePDF returns a small, structurally valid one-page PDF 1.7 showing
+// title and body in Helvetica. Different inputs give different bytes.
+func MakePDF(title, body string) []byte {
+	esc := strings.NewReplacer(`\`, `\\`, `(`, `\(`, `)`, `\)`)
+	content := fmt.Sprintf("BT /F1 18 Tf 72 760 Td (%s) Tj ET\nBT /F1 11 Tf 72 730 Td (%s) Tj ET\n",
+		esc.Replace(ascii(title)), esc.Replace(ascii(body)))
+	objs := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+		fmt.Sprintf("<< /Length %d >>\nstream\n%sendstream", len(content), content),
+	}
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+	offsets := make([]int, len(objs))
+	for i, o := range objs {
+		offsets[i] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
+	for _, off := range offsets {
+		fmt.Fprintf(&b, "%010d 00000 n \n", off)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
+	return b.Bytes()
+}
+
+// ascii keeps the PDF literal strings in the standard encoding's safe range.
+func ascii(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 32 || r > 126 {
+			return '?'
+		}
+		return r
+	}, s)
+}
+
+// Open returns an archive on a fresh filestore in a temporary directory,
+// closed at the end of the test. opts.Store and opts.Dir are filled in.
+func Open(tb testing.TB, opts archive.Options) *archive.Archive {
+	tb.Helper()
+	dir := tb.TempDir()
+	st, err := filestore.Open(dir+"/store", nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	opts.Store, opts.Dir = st, dir
+	a, _, err := archive.Open(context.Background(), opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { a.Close() })
+	return a
+}

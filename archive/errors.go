@@ -1,0 +1,44 @@
+package archive
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error kinds callers test with errors.Is. The command line maps them to
+// exit codes and the HTTP API to status codes, each in one place.
+var (
+	// ErrInvalid: a request field is malformed or unknown (citizen ID,
+	// class, date, fact, title).
+	ErrInvalid = errors.New("invalid request")
+	// ErrRefused: the document itself is refused: empty, too large, not a
+	// supported type, or damaged.
+	ErrRefused = errors.New("document refused")
+	// ErrNotFound: no such record (or version).
+	ErrNotFound = errors.New("record not found")
+	// ErrConflict: an idempotency key reused for a different document.
+	ErrConflict = errors.New("idempotency key conflict")
+	// ErrCorrupt: stored bytes do not match their recorded SHA-256, or a
+	// manifest is unreadable. Nothing corrupt is ever returned to a reader.
+	ErrCorrupt = errors.New("stored object corrupt")
+)
+
+// FieldError is a refusal that names the field (or input) at fault.
+type FieldError struct {
+	Kind   error  // ErrInvalid or ErrRefused
+	Field  string // "citizen", "class", "document", …
+	Reason string
+}
+
+func (e *FieldError) Error() string { return fmt.Sprintf("%s: %s", e.Field, e.Reason) }
+
+// Unwrap returns the kind.
+func (e *FieldError) Unwrap() error { return e.Kind }
+
+func invalid(field, format string, args ...any) error {
+	return &FieldError{Kind: ErrInvalid, Field: field, Reason: fmt.Sprintf(format, args...)}
+}
+
+func refused(format string, args ...any) error {
+	return &FieldError{Kind: ErrRefused, Field: "document", Reason: fmt.Sprintf(format, args...)}
+}

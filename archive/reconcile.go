@@ -1,0 +1,208 @@
+package archive
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"akte/archive/audit"
+	"akte/archive/catalog"
+	"akte/archive/store"
+)
+
+// ReconcileReport says what Reconcile found and did.
+type ReconcileReport struct {
+	// Manifests seen in the store.
+	Manifests int `json:"manifests"`
+	// Added: committed versions (manifest present) the catalog lacked,
+	// now in it. After a crash these are acknowledged-or-about-to-be
+	// records whose catalog commit did not complete.
+	Added int `json:"added"`
+	// Reindexed: versions whose search indexing had not completed.
+	Reindexed int `json:"reindexed"`
+	// Orphans: objects of versions without a manifest, left by ingests
+	// interrupted before their commit point. They are never shown; they
+	// stay locked until their retention ends.
+	Orphans []string `json:"orphans"`
+	// Broken: manifests that could not be read or parsed.
+	Broken []string `json:"broken"`
+}
+
+// Reconcile makes the catalog agree with the store, which is the system of
+// record: manifests the catalog lacks are added, versions not yet indexed
+// are indexed, objects without a manifest are reported as orphans. It is
+// idempotent and safe to run at any time.
+//
+// It lists every key under records/, so it costs one listing of the bucket.
+func (a *Archive) Reconcile(ctx context.Context) (ReconcileReport, error) {
+	rep := ReconcileReport{Orphans: []string{}, Broken: []string{}}
+	var batch []catalog.Entry
+	var recovered []*Manifest
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		err := a.cat.PutMany(ctx, batch)
+		batch = batch[:0]
+		return err
+	}
+	err := a.scanVersions(ctx, func(v storedVersion) error {
+		if v.manifest == nil {
+			rep.Orphans = append(rep.Orphans, v.keys...)
+			return nil
+		}
+		rep.Manifests++
+		e, err := a.cat.Get(ctx, string(v.id))
+		switch {
+		case err == nil && e.Version >= v.version:
+			return nil
+		case err != nil && !errors.Is(err, catalog.ErrNotFound):
+			return err
+		}
+		m, err := a.readManifest(ctx, v.manifest.Key, v.manifest.VersionID)
+		if err != nil {
+			rep.Broken = append(rep.Broken, v.manifest.Key)
+			a.log.Error("reconcile: unreadable manifest", "key", v.manifest.Key, "err", err)
+			return nil
+		}
+		ne, err := entryFor(m, v.manifest.VersionID, "")
+		if err != nil {
+			return err
+		}
+		ne.Indexed = a.opts.Indexer == nil
+		batch = append(batch, ne)
+		if len(recovered) <= maxRecoverAudit {
+			recovered = append(recovered, m)
+		}
+		rep.Added++
+		if len(batch) >= 256 {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err != nil {
+		return rep, fmt.Errorf("reconcile: %w", err)
+	}
+	if err := a.auditRecovered(ctx, recovered, rep.Added); err != nil {
+		return rep, fmt.Errorf("reconcile: audit: %w", err)
+	}
+	n, err := a.reindexPending(ctx)
+	rep.Reindexed = n
+	if err != nil {
+		return rep, fmt.Errorf("reconcile: %w", err)
+	}
+	if rep.Added > 0 || len(rep.Orphans) > 0 || len(rep.Broken) > 0 {
+		a.log.Info("reconciled catalog with store", "added", rep.Added, "orphans", len(rep.Orphans), "broken", len(rep.Broken))
+	}
+	return rep, nil
+}
+
+// maxRecoverAudit bounds per-record audit entries of one reconciliation; a
+// larger one (a rebuild) is audited as one summary entry.
+const maxRecoverAudit = 100
+
+func (a *Archive) auditRecovered(ctx context.Context, recovered []*Manifest, added int) error {
+	if added > maxRecoverAudit {
+		_, err := a.audit.Append(ctx, audit.Event{Actor: System.Name, Role: System.Role, Action: "rebuild-catalog",
+			Detail: map[string]string{"records": fmt.Sprint(added)}})
+		return err
+	}
+	for _, m := range recovered {
+		if err := a.record(ctx, System, "recover", m, "committed version added to the catalog at open"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// reindexPending indexes the versions the catalog marks as not indexed.
+func (a *Archive) reindexPending(ctx context.Context) (int, error) {
+	if a.opts.Indexer == nil {
+		return 0, nil
+	}
+	ids, err := a.cat.Unindexed(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for _, id := range ids {
+		rec, err := a.Record(ctx, RecordID(id))
+		if err != nil {
+			return 0, err
+		}
+		var text []byte
+		if ref, ok := rec.Manifest.File(FileText); ok {
+			if text, err = a.readVerified(ctx, ref); err != nil {
+				return 0, err
+			}
+		}
+		if err := a.opts.Indexer.Index(ctx, rec.Manifest, string(text)); err != nil {
+			return 0, err
+		}
+		if err := a.cat.MarkIndexed(ctx, catalog.Ref{ID: id, Version: rec.Version}); err != nil {
+			return 0, err
+		}
+	}
+	return len(ids), nil
+}
+
+func (a *Archive) readManifest(ctx context.Context, key, versionID string) (*Manifest, error) {
+	b, _, err := store.ReadAll(ctx, a.store, key, versionID)
+	if err != nil {
+		return nil, err
+	}
+	return decodeManifest(key, b)
+}
+
+// storedVersion is what the store holds for one record version.
+type storedVersion struct {
+	id       RecordID
+	version  int
+	manifest *store.ObjectInfo
+	keys     []string
+}
+
+// scanVersions lists records/ and calls fn once per record version, in key
+// order. Only the newest version with a manifest of each record matters to
+// the catalog, but every version is reported (older ones are skipped by
+// fn's version check).
+func (a *Archive) scanVersions(ctx context.Context, fn func(storedVersion) error) error {
+	var cur *storedVersion
+	for info, err := range a.store.List(ctx, "records/", "") {
+		if err != nil {
+			return err
+		}
+		id, v, name, ok := parseKey(info.Key)
+		if !ok {
+			continue
+		}
+		if cur != nil && (cur.id != id || cur.version != v) {
+			if err := fn(*cur); err != nil {
+				return err
+			}
+			cur = nil
+		}
+		if cur == nil {
+			cur = &storedVersion{id: id, version: v}
+		}
+		cur.keys = append(cur.keys, info.Key)
+		if name == FileManifest {
+			cur.manifest = &info
+		}
+	}
+	if cur != nil {
+		return fn(*cur)
+	}
+	return nil
+}
+
+// Reindex rebuilds the catalog from the bucket alone: it empties the
+// catalog and adds the newest committed version of every record.
+func (a *Archive) Reindex(ctx context.Context) (ReconcileReport, error) {
+	if err := a.cat.Reset(ctx); err != nil {
+		return ReconcileReport{}, fmt.Errorf("reindex: %w", err)
+	}
+	return a.Reconcile(ctx)
+}

@@ -1,0 +1,121 @@
+package archive
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"akte/archive/catalog"
+	"akte/archive/store"
+)
+
+// Record is one document about one citizen, as the catalog knows it: the
+// latest version's manifest and the record's state.
+type Record struct {
+	ID       RecordID  `json:"id"`
+	Citizen  CitizenID `json:"citizen"`
+	Class    Class     `json:"class"`
+	Title    string    `json:"title,omitempty"`
+	Version  int       `json:"version"`
+	Status   string    `json:"status"`
+	Manifest *Manifest `json:"manifest"`
+}
+
+func newRecord(m *Manifest, status string) *Record {
+	return &Record{ID: m.Record, Citizen: m.Citizen, Class: m.Class, Title: m.Title, Version: m.Version, Status: status, Manifest: m}
+}
+
+// Record returns a record from the catalog (no store access, no audit).
+func (a *Archive) Record(ctx context.Context, id RecordID) (*Record, error) {
+	if !id.Valid() {
+		return nil, fmt.Errorf("record %q: %w", clip(string(id)), invalid("record", "not a record ID"))
+	}
+	e, err := a.cat.Get(ctx, string(id))
+	if errors.Is(err, catalog.ErrNotFound) {
+		return nil, fmt.Errorf("record %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("record %s: %w", id, err)
+	}
+	var m Manifest
+	if err := json.Unmarshal(e.Manifest, &m); err != nil {
+		return nil, fmt.Errorf("record %s: catalog copy of manifest: %v: %w", id, err, ErrCorrupt)
+	}
+	return newRecord(&m, e.Status), nil
+}
+
+// GetRequest asks for one file of a record's latest version.
+type GetRequest struct {
+	ID RecordID
+	// Original returns the original as received instead of the archive PDF.
+	Original bool
+	// Purpose is why the reader opens the document (audited).
+	Purpose string
+	Actor   Actor
+}
+
+// Document is a verified file ready to send to a reader.
+type Document struct {
+	Record *Record
+	File   FileRef
+	Data   []byte
+}
+
+// Get reads the archive copy (or the original) of a record's latest version
+// by version ID, checks its SHA-256 against the manifest, writes one audit
+// entry and returns the bytes. A mismatch returns ErrCorrupt and no bytes.
+func (a *Archive) Get(ctx context.Context, req GetRequest) (*Document, error) {
+	if !req.Actor.valid() {
+		return nil, fmt.Errorf("get: %w", invalid("actor", "who is reading must be named (audit)"))
+	}
+	rec, err := a.Record(ctx, req.ID)
+	if err != nil {
+		return nil, fmt.Errorf("get: %w", err)
+	}
+	name := FileArchive
+	if req.Original {
+		name = FileOriginal
+	}
+	ref, ok := rec.Manifest.File(name)
+	if !ok {
+		return nil, fmt.Errorf("get %s: manifest lists no %s: %w", req.ID, name, ErrCorrupt)
+	}
+	data, err := a.readVerified(ctx, ref)
+	if err != nil {
+		return nil, fmt.Errorf("get %s: %w", req.ID, err)
+	}
+	action := "read"
+	if req.Original {
+		action = "read-original"
+	}
+	if err := a.record(ctx, req.Actor, action, rec.Manifest, req.Purpose); err != nil {
+		return nil, fmt.Errorf("get %s: audit: %w", req.ID, err)
+	}
+	return &Document{Record: rec, File: ref, Data: data}, nil
+}
+
+// readVerified reads one object version and checks size and SHA-256.
+func (a *Archive) readVerified(ctx context.Context, ref FileRef) ([]byte, error) {
+	rc, _, err := a.store.Get(ctx, ref.Key, ref.VersionID)
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, fmt.Errorf("%s is missing from the store: %w (%w)", ref.Key, ErrCorrupt, err)
+		}
+		return nil, err
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, ref.Size+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", ref.Key, err)
+	}
+	sum := sha256.Sum256(data)
+	if got := hex.EncodeToString(sum[:]); got != ref.SHA256 || int64(len(data)) != ref.Size {
+		return nil, fmt.Errorf("%s: sha256 %s (%d bytes), manifest says %s (%d bytes): %w",
+			ref.Key, got, len(data), ref.SHA256, ref.Size, ErrCorrupt)
+	}
+	return data, nil
+}

@@ -1,0 +1,34 @@
+// Package filestore is Akte's embedded default store: objects are files in a
+// local directory, and the store.Store contract (create-only, retention,
+// legal hold, extend-never-shorten) is enforced in software.
+//
+// It is WORM by software, not tamper-proof: the machine's administrator (or
+// anybody with write access to the directory) can change or delete files
+// behind Akte's back. `akte verify` detects such changes by SHA-256, but
+// cannot prevent them. Where records must survive a hostile administrator,
+// use s3store against a bucket with Object Lock in COMPLIANCE mode.
+//
+// Layout below the root directory:
+//
+//	LOCK                              flock: one process per store
+//	objects/<key>                     the object's bytes, exactly as put, mode 0444
+//	objects/<dir>/.<name>.lock        its metadata (version, size, SHA-256, lock), mode 0444
+//	objects/<dir>/.tmp-*              a put in progress; removed on open
+//
+// Keys never have a segment starting with "." (store.ValidKey), so hidden
+// names cannot collide with objects.
+//
+// Durability: a Put writes the content and the metadata to temporary files
+// in the object's directory, fsyncs both, renames the metadata and then the
+// content into place, and fsyncs the directory before it returns. An object
+// exists only when both files exist; after a crash a lone content or
+// metadata file is a put that was never acknowledged, and Open removes it
+// (and reports it in Recovered).
+//
+// Lock changes (SetRetention, SetLegalHold) replace the metadata file
+// atomically. Reads never take locks on the object's bytes beyond opening
+// the file.
+//
+// It must never expose an object whose metadata is missing, never let a
+// lock be shortened, and never rely on file permissions for correctness.
+package filestore

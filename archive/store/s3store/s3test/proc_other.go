@@ -1,0 +1,8 @@
+//go:build !linux
+
+package s3test
+
+import "syscall"
+
+// sysProcAttr has no parent-death signal outside Linux; Main stops the server.
+func sysProcAttr() *syscall.SysProcAttr { return nil }

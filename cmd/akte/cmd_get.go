@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"akte/archive"
+)
+
+type getOptions struct {
+	out      string
+	original bool
+	purpose  string
+}
+
+func cmdGet(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {
+	var o getOptions
+	fs := newFlagSet(g, "get", "get RECORD [-o FILE] [--original] [--purpose TEXT]", stderr)
+	fs.StringVar(&o.out, "o", "", "write to `FILE` instead of standard output")
+	fs.BoolVar(&o.original, "original", false, "the original as received, not the archive PDF")
+	fs.StringVar(&o.purpose, "purpose", "", "why you open it (recorded in the audit log)")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError{"get takes exactly one RECORD ID"}
+	}
+	return runGet(ctx, g, o, archive.RecordID(pos[0]), stdout, stderr)
+}
+
+func runGet(ctx context.Context, g *globals, o getOptions, id archive.RecordID, stdout, stderr io.Writer) error {
+	a, _, closeArchive, err := openArchive(ctx, g, stderr, nil)
+	if err != nil {
+		return err
+	}
+	defer closeArchive()
+	doc, err := a.Get(ctx, archive.GetRequest{ID: id, Original: o.original, Purpose: o.purpose, Actor: cliActor()})
+	if err != nil {
+		return err
+	}
+	if o.out == "" {
+		_, err := stdout.Write(doc.Data)
+		return err
+	}
+	return writeFileAtomic(o.out, doc.Data)
+}
+
+// writeFileAtomic writes data to path via a temporary file and rename, so a
+// failure never leaves half a document.
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".akte-get-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return os.Rename(tmp.Name(), path)
+}

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"akte/web"
+)
+
+type serveOptions struct {
+	listen string
+}
+
+func cmdServe(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {
+	var o serveOptions
+	fs := newFlagSet(g, "serve", "serve [--listen HOST:PORT]", stderr)
+	fs.StringVar(&o.listen, "listen", "", "address to listen on (default 127.0.0.1:8080; env AKTE_LISTEN)")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 0 {
+		return usageError{"serve takes no arguments"}
+	}
+	return runServe(ctx, g, o, stdout, stderr)
+}
+
+// runServe serves until ctx is cancelled (SIGINT/SIGTERM), then drains.
+func runServe(ctx context.Context, g *globals, o serveOptions, stdout, stderr io.Writer) error {
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return err
+	}
+	if o.listen == "" {
+		o.listen = cfg.Listen
+	}
+	a, rep, closeArchive, err := openArchive(ctx, g, stderr, nil)
+	if err != nil {
+		return err
+	}
+	defer closeArchive()
+	ln, err := net.Listen("tcp", o.listen)
+	if err != nil {
+		return configError{fmt.Errorf("listen on %s: %w", o.listen, err)}
+	}
+	api := web.New(a, &web.Options{MaxBytes: cfg.Ingest.MaxBytes, Logger: newLogger(stderr, g.json)})
+	srv := &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	fmt.Fprintf(stdout, "akte: serving %s on http://%s (store: %s, %d records added by reconciliation, %d orphaned objects)\n",
+		cfg.Data, ln.Addr(), cfg.Store.Backend, rep.Added, len(rep.Orphans))
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	api.SetReady(false)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	fmt.Fprintln(stdout, "akte: stopped")
+	return nil
+}

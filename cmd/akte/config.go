@@ -1,0 +1,171 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"akte/archive"
+	"akte/archive/store"
+	"akte/archive/store/s3store"
+)
+
+// Config is Akte's one typed configuration: Default(), then a YAML file,
+// then AKTE_* environment overrides, then Validate().
+type Config struct {
+	// Data is the data directory: catalog, audit log, and (for the file
+	// backend) the store.
+	Data   string      `yaml:"data"`
+	Listen string      `yaml:"listen"`
+	Store  StoreConfig `yaml:"store"`
+	Ingest struct {
+		MaxBytes int64 `yaml:"max_bytes"`
+		// InitialLockDays: every new version is locked this long until the
+		// retention schedule decides.
+		InitialLockDays int `yaml:"initial_lock_days"`
+		// Classes added to the default classes.
+		Classes []string `yaml:"classes"`
+	} `yaml:"ingest"`
+	Audit struct {
+		SealEvery    int           `yaml:"seal_every"`
+		SealInterval time.Duration `yaml:"seal_interval"`
+	} `yaml:"audit"`
+}
+
+// StoreConfig chooses and configures the backend.
+type StoreConfig struct {
+	Backend string     `yaml:"backend"` // "file" (default) or "s3"
+	Mode    store.Mode `yaml:"mode"`    // COMPLIANCE (default) or GOVERNANCE
+	S3      S3Config   `yaml:"s3"`
+}
+
+// S3Config mirrors s3store.Config in YAML.
+type S3Config struct {
+	Endpoint     string         `yaml:"endpoint"`
+	Bucket       string         `yaml:"bucket"`
+	Region       string         `yaml:"region"`
+	AccessKey    string         `yaml:"access_key"`
+	SecretKey    s3store.Secret `yaml:"secret_key"`
+	Secure       bool           `yaml:"secure"`
+	CreateBucket bool           `yaml:"create_bucket"`
+}
+
+// Default is the embedded default: ./akte-data with the file backend.
+func Default() Config {
+	var c Config
+	c.Data = "./akte-data"
+	c.Listen = "127.0.0.1:8080"
+	c.Store.Backend = "file"
+	c.Store.Mode = store.Compliance
+	c.Store.S3.Secure = true
+	c.Ingest.MaxBytes = 64 << 20
+	c.Ingest.InitialLockDays = 30
+	return c
+}
+
+// Load reads YAML over c. Unknown fields are an error naming the field.
+func (c *Config) Load(r io.Reader) error {
+	b, err := io.ReadAll(io.LimitReader(r, 1<<20))
+	if err != nil {
+		return fmt.Errorf("read config: %w", err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("parse config: %w", err)
+	}
+	return nil
+}
+
+// ApplyEnv applies AKTE_* overrides read through getenv.
+func (c *Config) ApplyEnv(getenv func(string) string) error {
+	str := map[string]*string{
+		"AKTE_DATA": &c.Data, "AKTE_LISTEN": &c.Listen, "AKTE_STORE": &c.Store.Backend,
+		"AKTE_S3_ENDPOINT": &c.Store.S3.Endpoint, "AKTE_S3_BUCKET": &c.Store.S3.Bucket,
+		"AKTE_S3_REGION": &c.Store.S3.Region, "AKTE_S3_ACCESS_KEY": &c.Store.S3.AccessKey,
+	}
+	for name, p := range str {
+		if v := getenv(name); v != "" {
+			*p = v
+		}
+	}
+	if v := getenv("AKTE_S3_SECRET_KEY"); v != "" {
+		c.Store.S3.SecretKey = s3store.Secret(v)
+	}
+	if v := getenv("AKTE_STORE_MODE"); v != "" {
+		c.Store.Mode = store.Mode(strings.ToUpper(v))
+	}
+	bools := map[string]*bool{"AKTE_S3_SECURE": &c.Store.S3.Secure, "AKTE_S3_CREATE_BUCKET": &c.Store.S3.CreateBucket}
+	for name, p := range bools {
+		if v := getenv(name); v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return fmt.Errorf("%s=%q: want true or false", name, v)
+			}
+			*p = b
+		}
+	}
+	if v := getenv("AKTE_MAX_BYTES"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return fmt.Errorf("AKTE_MAX_BYTES=%q: want a number of bytes", v)
+		}
+		c.Ingest.MaxBytes = n
+	}
+	return nil
+}
+
+// Validate names the first bad field.
+func (c *Config) Validate() error {
+	switch {
+	case c.Data == "":
+		return errors.New("config data: must name a directory")
+	case c.Ingest.MaxBytes <= 0:
+		return fmt.Errorf("config ingest.max_bytes: %d must be positive", c.Ingest.MaxBytes)
+	case c.Ingest.InitialLockDays < 0:
+		return fmt.Errorf("config ingest.initial_lock_days: %d must not be negative", c.Ingest.InitialLockDays)
+	case !c.Store.Mode.Valid():
+		return fmt.Errorf("config store.mode: %q must be COMPLIANCE or GOVERNANCE", c.Store.Mode)
+	}
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		return fmt.Errorf("config listen: %q must be host:port", c.Listen)
+	}
+	for _, cl := range c.Ingest.Classes {
+		if !archive.Class(cl).Valid() {
+			return fmt.Errorf("config ingest.classes: %q must be lower-case letters, digits and -", cl)
+		}
+	}
+	switch c.Store.Backend {
+	case "file":
+	case "s3":
+		if err := c.s3().Validate(); err != nil {
+			return fmt.Errorf("config store.s3: %w", err)
+		}
+	default:
+		return fmt.Errorf("config store.backend: %q must be file or s3", c.Store.Backend)
+	}
+	return nil
+}
+
+func (c *Config) s3() s3store.Config {
+	s := c.Store.S3
+	return s3store.Config{
+		Endpoint: s.Endpoint, Bucket: s.Bucket, Region: s.Region, AccessKey: s.AccessKey, SecretKey: s.SecretKey,
+		Secure: s.Secure, Mode: c.Store.Mode, CreateBucket: s.CreateBucket,
+	}
+}
+
+func (c *Config) classes() []archive.Class {
+	out := append([]archive.Class{}, archive.DefaultClasses...)
+	for _, cl := range c.Ingest.Classes {
+		out = append(out, archive.Class(cl))
+	}
+	return out
+}

@@ -1,0 +1,125 @@
+// Command akte runs Akte: the archive server, the web UI and every
+// command-line job. See `akte help`.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Exit codes. Documented in the README and in `akte help`.
+const (
+	exitOK          = 0
+	exitFailure     = 1 // anything not listed below
+	exitUsage       = 2 // bad command line
+	exitRefused     = 3 // the input was refused (invalid field, bad document)
+	exitNotFound    = 4 // no such record
+	exitIntegrity   = 5 // verify or audit verify found problems; corrupt object
+	exitConfig      = 6 // bad configuration, or the store refused at start (no Object Lock)
+	exitConflict    = 7 // idempotency key reused for another document
+	exitInterrupted = 130
+)
+
+type command struct {
+	name, summary string
+	run           func(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "run the HTTP API server", cmdServe},
+		{"ingest", "archive one document for a citizen", cmdIngest},
+		{"get", "write a record's archive PDF (or original)", cmdGet},
+		{"verify", "re-read every object and check its SHA-256", cmdVerify},
+		{"audit", "verify or seal the audit log", cmdAudit},
+		{"reindex", "rebuild the catalog from the store alone", cmdReindex},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run executes one command line and maps its error to an exit code; it is
+// the only place that does.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	g := &globals{}
+	rest, err := g.parse(args)
+	if err == nil && len(rest) == 0 {
+		err = usageError{"no command given"}
+	}
+	if err != nil {
+		return report(ctx, err, stderr)
+	}
+	name, rest := rest[0], rest[1:]
+	if name == "help" || name == "-h" || name == "--help" {
+		printHelp(stdout)
+		return exitOK
+	}
+	for _, c := range commands() {
+		if c.name == name {
+			return report(ctx, c.run(ctx, g, rest, stdout, stderr), stderr)
+		}
+	}
+	return report(ctx, usageError{fmt.Sprintf("unknown command %q", name)}, stderr)
+}
+
+func report(ctx context.Context, err error, stderr io.Writer) int {
+	if err == nil {
+		return exitOK
+	}
+	code := exitCode(err)
+	if ctx.Err() != nil && code == exitFailure {
+		code = exitInterrupted
+	}
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(stderr, "akte: %v\nRun 'akte help' for usage.\n", err)
+	} else if !errors.Is(err, errReported) {
+		fmt.Fprintf(stderr, "akte: %v\n", err)
+	}
+	return code
+}
+
+func printHelp(w io.Writer) {
+	fmt.Fprint(w, `akte — the archive behind a digital town hall: sealed PDF/A documents in
+WORM storage, searchable, disposed of when the law says.
+
+Usage: akte [--data DIR] [--config FILE] [--json] COMMAND [ARGS]
+
+Commands:
+`)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, `
+Run 'akte COMMAND --help' for a command's flags.
+
+Global flags (also accepted after the command):
+  --data DIR      data directory (default ./akte-data; env AKTE_DATA)
+  --config FILE   YAML configuration (see README); AKTE_* variables override it
+  --json          machine-readable output
+
+Exit codes:
+  0 ok   1 failure   2 usage   3 input refused   4 not found
+  5 integrity problem found   6 configuration or store refused   7 conflict
+  130 interrupted
+`)
+}
+
+func newLogger(w io.Writer, json bool) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: slog.LevelWarn}
+	if json {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

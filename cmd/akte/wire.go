@@ -1,0 +1,222 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"akte/archive"
+	"akte/archive/store"
+	"akte/archive/store/filestore"
+	"akte/archive/store/s3store"
+)
+
+// globals are the flags every command accepts.
+type globals struct {
+	data, config string
+	json         bool
+	// getenv reads the environment (tests replace it).
+	getenv func(string) string
+}
+
+func (g *globals) addFlags(fs *flag.FlagSet) {
+	fs.StringVar(&g.data, "data", g.data, "data `DIR` (default ./akte-data)")
+	fs.StringVar(&g.config, "config", g.config, "YAML configuration `FILE`")
+	fs.BoolVar(&g.json, "json", g.json, "machine-readable output")
+}
+
+// parse reads the global flags before the command name.
+func (g *globals) parse(args []string) ([]string, error) {
+	fs := flag.NewFlagSet("akte", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	g.addFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return []string{"help"}, nil
+		}
+		return nil, usageError{err.Error()}
+	}
+	return fs.Args(), nil
+}
+
+// usageError is a bad command line (exit 2).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// errReported: the command already told the user; exit non-zero quietly.
+var errReported = errors.New("reported")
+
+// exitError carries an explicit exit code for an already-reported outcome.
+type exitError struct{ code int }
+
+func (e exitError) Error() string   { return fmt.Sprintf("exit %d", e.code) }
+func (e exitError) Is(t error) bool { return t == errReported }
+
+// configError: the configuration or the store refused at start (exit 6).
+type configError struct{ err error }
+
+func (e configError) Error() string { return e.err.Error() }
+func (e configError) Unwrap() error { return e.err }
+
+// exitCode maps error kinds to exit codes: the one place that does.
+func exitCode(err error) int {
+	var ue usageError
+	var ee exitError
+	var ce configError
+	switch {
+	case errors.As(err, &ee):
+		return ee.code
+	case errors.As(err, &ue):
+		return exitUsage
+	case errors.As(err, &ce), errors.Is(err, s3store.ErrNoObjectLock):
+		return exitConfig
+	case errors.Is(err, archive.ErrInvalid), errors.Is(err, archive.ErrRefused):
+		return exitRefused
+	case errors.Is(err, archive.ErrNotFound):
+		return exitNotFound
+	case errors.Is(err, archive.ErrCorrupt):
+		return exitIntegrity
+	case errors.Is(err, archive.ErrConflict):
+		return exitConflict
+	}
+	return exitFailure
+}
+
+// newFlagSet makes a command's flag set with the global flags, and a usage
+// text that lists them.
+func newFlagSet(g *globals, name, synopsis string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: akte %s\n\nFlags:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	g.addFlags(fs)
+	return fs
+}
+
+// parseArgs parses flags anywhere among the arguments ("akte ingest FILE
+// --citizen X") and returns the positional arguments.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, exitError{exitOK}
+			}
+			return nil, usageError{err.Error()}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// loadConfig builds the configuration: defaults, file, environment, flags.
+func (g *globals) loadConfig() (*Config, error) {
+	getenv := g.getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	cfg := Default()
+	path := g.config
+	if path == "" {
+		path = getenv("AKTE_CONFIG")
+	}
+	if path != "" {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, configError{fmt.Errorf("open config: %w", err)}
+		}
+		err = cfg.Load(f)
+		f.Close()
+		if err != nil {
+			return nil, configError{fmt.Errorf("%s: %w", path, err)}
+		}
+	}
+	if err := cfg.ApplyEnv(getenv); err != nil {
+		return nil, configError{err}
+	}
+	if g.data != "" {
+		cfg.Data = g.data
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, configError{err}
+	}
+	return &cfg, nil
+}
+
+// openStore opens the configured backend. Only this package knows the
+// backends.
+func openStore(ctx context.Context, cfg *Config, log *slog.Logger) (store.Store, func() error, error) {
+	switch cfg.Store.Backend {
+	case "s3":
+		s, err := s3store.New(ctx, cfg.s3(), log)
+		if err != nil {
+			return nil, nil, configError{fmt.Errorf("open s3 store: %w", err)}
+		}
+		return s, func() error { return nil }, nil
+	default:
+		s, err := filestore.Open(filepath.Join(cfg.Data, "store"), &filestore.Options{DefaultMode: cfg.Store.Mode, Logger: log})
+		if err != nil {
+			return nil, nil, configError{err}
+		}
+		if n := len(s.Recovered); n > 0 {
+			log.Warn("removed leftovers of interrupted writes", "count", n)
+		}
+		return s, s.Close, nil
+	}
+}
+
+// openArchive opens the store and the archive; close releases both.
+func openArchive(ctx context.Context, g *globals, stderr io.Writer, tune func(*archive.Options)) (*archive.Archive, archive.ReconcileReport, func() error, error) {
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return nil, archive.ReconcileReport{}, nil, err
+	}
+	log := newLogger(stderr, g.json)
+	st, closeStore, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return nil, archive.ReconcileReport{}, nil, err
+	}
+	opts := archive.Options{
+		Store: st, Dir: cfg.Data, Classes: cfg.classes(), MaxBytes: cfg.Ingest.MaxBytes,
+		InitialLock:    time.Duration(cfg.Ingest.InitialLockDays) * 24 * time.Hour,
+		AuditSealEvery: cfg.Audit.SealEvery, AuditSealInterval: cfg.Audit.SealInterval, Logger: log,
+	}
+	if tune != nil {
+		tune(&opts)
+	}
+	a, rep, err := archive.Open(ctx, opts)
+	if err != nil {
+		closeStore()
+		if strings.Contains(err.Error(), "schema") {
+			return nil, rep, nil, configError{err}
+		}
+		return nil, rep, nil, err
+	}
+	return a, rep, func() error { return errors.Join(a.Close(), closeStore()) }, nil
+}
+
+// cliActor is who runs a command, for the audit log.
+func cliActor() archive.Actor {
+	name := os.Getenv("USER")
+	if name == "" {
+		name = "unknown"
+	}
+	return archive.Actor{Name: "cli:" + name, Role: "operator"}
+}

@@ -1,0 +1,222 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+
+	"akte/archive"
+)
+
+// Server serves the API for one archive.
+type Server struct {
+	a        *archive.Archive
+	log      *slog.Logger
+	maxBytes int64
+	ready    atomic.Bool
+	mux      *http.ServeMux
+}
+
+// Options configure a Server. A nil *Options means the defaults.
+type Options struct {
+	// MaxBytes bounds a request body (default 64 MiB + form overhead).
+	MaxBytes int64
+	Logger   *slog.Logger
+}
+
+// New returns a Server for a. It reports ready at once.
+func New(a *archive.Archive, opts *Options) *Server {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	if o.MaxBytes <= 0 {
+		o.MaxBytes = 64 << 20
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	s := &Server{a: a, log: o.Logger, maxBytes: o.MaxBytes, mux: http.NewServeMux()}
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
+	s.mux.HandleFunc("GET /readyz", s.readyz)
+	s.mux.HandleFunc("POST /api/v1/records", s.ingest)
+	s.mux.HandleFunc("GET /api/v1/records/{id}", s.record)
+	s.mux.HandleFunc("GET /api/v1/records/{id}/document", s.document)
+	s.ready.Store(true)
+	return s
+}
+
+// SetReady switches /readyz (off while shutting down).
+func (s *Server) SetReady(ok bool) { s.ready.Store(ok) }
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	if !s.ready.Load() {
+		http.Error(w, "not ready\n", http.StatusServiceUnavailable)
+		return
+	}
+	io.WriteString(w, "ready\n")
+}
+
+// actor: until tokens and roles land, every API caller is the anonymous
+// API client; the server listens on loopback by default.
+func actor(r *http.Request) archive.Actor {
+	return archive.Actor{Name: "api:" + r.RemoteAddr, Role: "api"}
+}
+
+// ingest accepts either a raw document body with metadata in the query
+// (citizen, class, title, date, source, fact.NAME=YYYY-MM-DD) or a
+// multipart form with a "file" part and the same fields.
+func (s *Server) ingest(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, s.maxBytes+1<<20)
+	q := r.URL.Query()
+	body := io.Reader(r.Body)
+	if mt, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+		part, fields, err := readForm(multipart.NewReader(r.Body, params["boundary"]))
+		if err != nil {
+			s.fail(w, r, &archive.FieldError{Kind: archive.ErrRefused, Field: "document", Reason: err.Error()})
+			return
+		}
+		for k, v := range fields {
+			q.Set(k, v)
+		}
+		body = part
+	}
+	req := archive.IngestRequest{
+		Citizen: archive.CitizenID(q.Get("citizen")), Class: archive.Class(q.Get("class")), Title: q.Get("title"),
+		Source: archive.Source(q.Get("source")), Date: archive.Date(q.Get("date")),
+		IdempotencyKey: r.Header.Get("Idempotency-Key"), Body: body, Actor: actor(r),
+	}
+	for k, v := range q {
+		if name, ok := strings.CutPrefix(k, "fact."); ok && len(v) > 0 {
+			if req.Facts == nil {
+				req.Facts = map[string]archive.Date{}
+			}
+			req.Facts[name] = archive.Date(v[0])
+		}
+	}
+	res, err := s.a.Ingest(r.Context(), req)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	status := http.StatusCreated
+	if res.Existing {
+		status = http.StatusOK
+	}
+	w.Header().Set("Location", "/api/v1/records/"+string(res.Record.ID))
+	writeJSON(w, status, res)
+}
+
+// readForm reads the text fields before the "file" part and returns the
+// file part unread, so large documents are streamed, not buffered twice.
+func readForm(mr *multipart.Reader) (io.Reader, map[string]string, error) {
+	fields := map[string]string{}
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			return nil, nil, errors.New("multipart form has no \"file\" part")
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("read multipart form: %v", err)
+		}
+		if p.FormName() == "file" {
+			return p, fields, nil
+		}
+		v, err := io.ReadAll(io.LimitReader(p, 4096))
+		if err != nil {
+			return nil, nil, fmt.Errorf("read form field %s: %v", p.FormName(), err)
+		}
+		fields[p.FormName()] = string(v)
+	}
+}
+
+func (s *Server) record(w http.ResponseWriter, r *http.Request) {
+	rec, err := s.a.Record(r.Context(), archive.RecordID(r.PathValue("id")))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, rec)
+}
+
+func (s *Server) document(w http.ResponseWriter, r *http.Request) {
+	original, _ := strconv.ParseBool(r.URL.Query().Get("original"))
+	doc, err := s.a.Get(r.Context(), archive.GetRequest{
+		ID: archive.RecordID(r.PathValue("id")), Original: original,
+		Purpose: r.URL.Query().Get("purpose"), Actor: actor(r),
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ctype := "application/pdf"
+	if original {
+		ctype = doc.Record.Manifest.MediaType
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Content-Length", strconv.Itoa(len(doc.Data)))
+	w.Header().Set("ETag", `"`+doc.File.SHA256+`"`)
+	w.Header().Set("X-Akte-Sha256", doc.File.SHA256)
+	w.Write(doc.Data)
+}
+
+// apiError is the JSON error body.
+type apiError struct {
+	Error struct {
+		Kind    string `json:"kind"`
+		Field   string `json:"field,omitempty"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+// statusFor maps archive error kinds to HTTP status: the one place that does.
+func statusFor(err error) (int, string) {
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		return http.StatusRequestEntityTooLarge, "refused"
+	case errors.Is(err, archive.ErrInvalid):
+		return http.StatusBadRequest, "invalid"
+	case errors.Is(err, archive.ErrRefused):
+		return http.StatusUnprocessableEntity, "refused"
+	case errors.Is(err, archive.ErrNotFound):
+		return http.StatusNotFound, "not_found"
+	case errors.Is(err, archive.ErrConflict):
+		return http.StatusConflict, "conflict"
+	case errors.Is(err, archive.ErrCorrupt):
+		return http.StatusInternalServerError, "corrupt"
+	}
+	return http.StatusInternalServerError, "internal"
+}
+
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status, kind := statusFor(err)
+	var body apiError
+	body.Error.Kind, body.Error.Message = kind, err.Error()
+	var fe *archive.FieldError
+	if errors.As(err, &fe) {
+		body.Error.Field = fe.Field
+	}
+	if status >= 500 {
+		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	writeJSON(w, status, body)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}
