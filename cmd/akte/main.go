@@ -44,15 +44,15 @@ func commands() []command {
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
 
 // run executes one command line and maps its error to an exit code; it is
 // the only place that does.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	g := &globals{}
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	g := &globals{getenv: getenv}
 	rest, err := g.parse(args)
 	if err == nil && len(rest) == 0 {
 		err = usageError{"no command given"}

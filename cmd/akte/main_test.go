@@ -1,0 +1,239 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"akte/archive/archivetest"
+	"akte/archive/store/s3store"
+	"akte/archive/store/s3store/s3test"
+)
+
+func TestMain(m *testing.M) { s3test.Main(m) }
+
+// cli runs one akte command line in-process with the environment env.
+type cli struct {
+	t   *testing.T
+	env map[string]string
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func (c cli) run(args ...string) result {
+	c.t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, func(k string) string { return c.env[k] }, &out, &errb)
+	return result{code, out.String(), errb.String()}
+}
+
+func newCLI(t *testing.T) (cli, string) {
+	dir := t.TempDir()
+	return cli{t: t, env: map[string]string{"AKTE_DATA": dir, "USER": "tester"}}, dir
+}
+
+func writeTemp(t *testing.T, name string, data []byte) string {
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// Ingest a PDF, get it back byte-identical, verify: 0 problems; flip one
+// byte of one stored object: verify names exactly that object, exit 5.
+func TestIngestGetVerifyFlip(t *testing.T) {
+	c, dir := newCLI(t)
+	pdf := archivetest.MakePDF("Antrag auf Personalausweis", "Bearbeitung im Buergerbuero")
+	in := writeTemp(t, "antrag.pdf", pdf)
+	r := c.run("ingest", in, "--citizen", "P-4711", "--class", "id-card-application", "--title", "Personalausweis", "--fact", "valid_until=2034-05-01")
+	if r.code != 0 {
+		t.Fatalf("ingest: exit %d: %s", r.code, r.stderr)
+	}
+	id := strings.TrimSpace(r.stdout)
+	out := filepath.Join(t.TempDir(), "back.pdf")
+	if r := c.run("get", id, "-o", out, "--purpose", "Antragspruefung"); r.code != 0 {
+		t.Fatalf("get: exit %d: %s", r.code, r.stderr)
+	}
+	if got, _ := os.ReadFile(out); !bytes.Equal(got, pdf) {
+		t.Fatalf("get returned %d bytes, not the %d ingested", len(got), len(pdf))
+	}
+	if r := c.run("get", id, "--original"); r.code != 0 || r.stdout != string(pdf) {
+		t.Fatalf("get --original to stdout: exit %d", r.code)
+	}
+	r = c.run("verify")
+	if r.code != 0 || !strings.Contains(r.stdout, "verified 1 records, 4 objects") || !strings.Contains(r.stdout, ": 0 problems") {
+		t.Fatalf("verify clean: exit %d: %s%s", r.code, r.stdout, r.stderr)
+	}
+
+	victim := "records/" + id + "/v1/original"
+	path := filepath.Join(dir, "store", "objects", filepath.FromSlash(victim))
+	os.Chmod(path, 0o644)
+	b, _ := os.ReadFile(path)
+	b[len(b)/2] ^= 0x20
+	if err := os.WriteFile(path, b, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	r = c.run("verify")
+	if r.code != exitIntegrity {
+		t.Fatalf("verify after flip: exit %d, want %d: %s", r.code, exitIntegrity, r.stdout)
+	}
+	var problems []string
+	for _, line := range strings.Split(r.stdout, "\n") {
+		if strings.HasPrefix(line, "PROBLEM ") {
+			problems = append(problems, line)
+		}
+	}
+	if len(problems) != 1 || !strings.Contains(problems[0], id+" "+victim+": corrupt") {
+		t.Fatalf("verify must name exactly %s, got:\n%s", victim, r.stdout)
+	}
+	// JSON for scripts says the same.
+	r = c.run("verify", "--json", id)
+	var rep struct{ Problems []struct{ Key, Kind string } }
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil || len(rep.Problems) != 1 || rep.Problems[0].Key != victim {
+		t.Fatalf("verify --json: %v %s", err, r.stdout)
+	}
+	// Readers never get the damaged bytes.
+	if r := c.run("get", id, "--original"); r.code != exitIntegrity || r.stdout != "" {
+		t.Fatalf("get of corrupt original: exit %d, %d bytes out", r.code, len(r.stdout))
+	}
+	// The audit log recorded the reads and is intact.
+	if r := c.run("audit", "verify"); r.code != 0 {
+		t.Fatalf("audit verify: exit %d: %s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+func TestBadInputExitCodesNothingStored(t *testing.T) {
+	c, dir := newCLI(t)
+	c.env["AKTE_MAX_BYTES"] = "2000"
+	pdf := writeTemp(t, "ok.pdf", archivetest.MakePDF("ok", "ok"))
+	unreadable := writeTemp(t, "secret.pdf", archivetest.MakePDF("x", "y"))
+	os.Chmod(unreadable, 0)
+	cases := []struct {
+		name string
+		args []string
+		code int
+		msg  string
+	}{
+		{"empty file", []string{"ingest", writeTemp(t, "empty.pdf", nil), "--citizen", "C1", "--class", "tax"}, exitRefused, "empty file"},
+		{"not a pdf", []string{"ingest", writeTemp(t, "note.pdf", []byte("just some text, no PDF")), "--citizen", "C1", "--class", "tax"}, exitRefused, "not a PDF"},
+		{"oversized", []string{"ingest", writeTemp(t, "big.pdf", archivetest.MakePDF("big", strings.Repeat("x", 3000))), "--citizen", "C1", "--class", "tax"}, exitRefused, "limit of 2000 bytes"},
+		{"unknown class", []string{"ingest", pdf, "--citizen", "C1", "--class", "gossip"}, exitRefused, "unknown class"},
+		{"malformed citizen", []string{"ingest", pdf, "--citizen", "Erika Mustermann", "--class", "tax"}, exitRefused, "citizen ID"},
+		{"missing path", []string{"ingest", filepath.Join(dir, "nope.pdf"), "--citizen", "C1", "--class", "tax"}, exitRefused, "no such file"},
+		{"directory", []string{"ingest", dir, "--citizen", "C1", "--class", "tax"}, exitRefused, "is a directory"},
+		{"no citizen flag", []string{"ingest", pdf, "--class", "tax"}, exitUsage, "--citizen"},
+		{"unknown flag", []string{"ingest", pdf, "--citizen", "C1", "--class", "tax", "--colour", "red"}, exitUsage, "colour"},
+		{"unknown command", []string{"archive-everything"}, exitUsage, "unknown command"},
+		{"bad record id", []string{"get", "not-an-id"}, exitRefused, "not a record ID"},
+		{"unknown record", []string{"get", "01ARZ3NDEKTSV4RRFFQ69G5FAV"}, exitNotFound, "not found"},
+	}
+	if os.Geteuid() != 0 { // root reads everything
+		cases = append(cases, struct {
+			name string
+			args []string
+			code int
+			msg  string
+		}{"unreadable path", []string{"ingest", unreadable, "--citizen", "C1", "--class", "tax"}, exitRefused, "permission denied"})
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := c.run(tc.args...)
+			if r.code != tc.code || !strings.Contains(r.stderr, tc.msg) {
+				t.Fatalf("exit %d (want %d), stderr %q (want it to say %q)", r.code, tc.code, r.stderr, tc.msg)
+			}
+		})
+	}
+	n := 0
+	filepath.WalkDir(filepath.Join(dir, "store", "objects"), func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			n++
+		}
+		return nil
+	})
+	if n != 0 {
+		t.Fatalf("refused input left %d files in the store", n)
+	}
+}
+
+func TestConfigErrorsNameTheField(t *testing.T) {
+	c, _ := newCLI(t)
+	cfg := writeTemp(t, "akte.yaml", []byte("store:\n  backend: tape\n"))
+	if r := c.run("--config", cfg, "verify"); r.code != exitConfig || !strings.Contains(r.stderr, "store.backend") {
+		t.Fatalf("bad backend: exit %d: %s", r.code, r.stderr)
+	}
+	cfg = writeTemp(t, "akte.yaml", []byte("stor:\n  backend: s3\n"))
+	if r := c.run("--config", cfg, "verify"); r.code != exitConfig || !strings.Contains(r.stderr, "stor") {
+		t.Fatalf("unknown field: exit %d: %s", r.code, r.stderr)
+	}
+	c.env["AKTE_STORE"] = "s3"
+	if r := c.run("verify"); r.code != exitConfig || !strings.Contains(r.stderr, "store.s3") {
+		t.Fatalf("s3 without endpoint: exit %d: %s", r.code, r.stderr)
+	}
+}
+
+func s3Env(c cli, cfg s3store.Config) {
+	c.env["AKTE_STORE"] = "s3"
+	c.env["AKTE_S3_ENDPOINT"] = cfg.Endpoint
+	c.env["AKTE_S3_BUCKET"] = cfg.Bucket
+	c.env["AKTE_S3_ACCESS_KEY"] = cfg.AccessKey
+	c.env["AKTE_S3_SECRET_KEY"] = string(cfg.SecretKey)
+	c.env["AKTE_S3_SECURE"] = fmt.Sprint(cfg.Secure)
+	if cfg.Region != "" {
+		c.env["AKTE_S3_REGION"] = cfg.Region
+	}
+}
+
+// A bucket without Object Lock is refused at start, naming the fix.
+func TestBucketWithoutObjectLockRefused(t *testing.T) {
+	c, _ := newCLI(t)
+	s3Env(c, s3test.StartNoLock(t))
+	r := c.run("ingest", writeTemp(t, "a.pdf", archivetest.MakePDF("a", "b")), "--citizen", "C1", "--class", "tax")
+	if r.code != exitConfig || !strings.Contains(r.stderr, "object lock") || !strings.Contains(strings.ToLower(r.stderr), "create") {
+		t.Fatalf("exit %d, stderr %q: want exit %d naming Object Lock and how to create the bucket", r.code, r.stderr, exitConfig)
+	}
+}
+
+// The same round trip against S3 Object Lock on a real MinIO.
+func TestS3RoundTripAndReindex(t *testing.T) {
+	c, _ := newCLI(t)
+	s3Env(c, s3test.Start(t))
+	pdf := archivetest.MakePDF("Geburtsurkunde", "Antrag")
+	r := c.run("ingest", writeTemp(t, "a.pdf", pdf), "--citizen", "C1", "--class", "birth-certificate-request")
+	if r.code != 0 {
+		t.Fatalf("ingest on s3: exit %d: %s", r.code, r.stderr)
+	}
+	id := strings.TrimSpace(r.stdout)
+	if r := c.run("get", id); r.code != 0 || r.stdout != string(pdf) {
+		t.Fatalf("get on s3: exit %d: %s", r.code, r.stderr)
+	}
+	// The catalog is a cache: rebuild it from the bucket alone.
+	if r := c.run("reindex"); r.code != 0 || !strings.Contains(r.stdout, "1 records") {
+		t.Fatalf("reindex: exit %d: %s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := c.run("verify"); r.code != 0 || !strings.Contains(r.stdout, ": 0 problems") {
+		t.Fatalf("verify on s3 after reindex: exit %d: %s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+func TestHelp(t *testing.T) {
+	c, _ := newCLI(t)
+	r := c.run("help")
+	for _, want := range []string{"ingest", "verify", "reindex", "Exit codes", "--data"} {
+		if r.code != 0 || !strings.Contains(r.stdout, want) {
+			t.Fatalf("help lacks %q: %s", want, r.stdout)
+		}
+	}
+	if r := c.run("ingest", "--help"); r.code != 0 || !strings.Contains(r.stderr, "--citizen") {
+		t.Fatalf("ingest --help: exit %d: %s", r.code, r.stderr)
+	}
+}
