@@ -745,3 +745,39 @@ func TestCitizenInvalid(t *testing.T) {
 		}
 	}
 }
+
+// TestCancelWhileQueued: a Put whose context ends while it waits returns
+// ctx.Err() at once; the writer then skips it, since it had not started.
+func TestCancelWhileQueued(t *testing.T) {
+	c, _ := openTest(t)
+	release := make(chan struct{})
+	blocked := make(chan struct{})
+	go c.submit(context.Background(), "block writer", true, func(*bolt.Tx) (bool, error) {
+		close(blocked)
+		<-release
+		return false, nil
+	})
+	<-blocked
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- c.Put(ctx, testEntry(1, 1)) }()
+	for {
+		c.mu.Lock()
+		queued := len(c.queue)
+		c.mu.Unlock()
+		if queued == 1 {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("Put = %v, want context.Canceled", err)
+	}
+	close(release)
+	mustPut(t, c, testEntry(2, 1)) // the writer has moved past the cancelled Put
+	if _, err := c.Get(context.Background(), testID(1)); !errors.Is(err, ErrNotFound) {
+		t.Errorf("cancelled, never started Put was stored: Get = %v", err)
+	}
+}

@@ -43,8 +43,11 @@ func (c *Catalog) view(ctx context.Context, op string, fn func(b buckets) error)
 func (c *Catalog) Get(ctx context.Context, id string) (Entry, error) {
 	var e Entry
 	err := c.view(ctx, fmt.Sprintf("get record %q", id), func(b buckets) error {
-		v := b.records.Get([]byte(id))
-		if v == nil || id == "" {
+		var v []byte
+		if id != "" {
+			v = b.records.Get([]byte(id))
+		}
+		if v == nil {
 			return ErrNotFound
 		}
 		var err error

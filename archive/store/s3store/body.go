@@ -109,20 +109,24 @@ type body struct {
 	remove func()
 }
 
-// prepareBody returns r as a body with a known SHA-256. With want set it
-// streams r and checks want on the way. Otherwise it reads r once to hash it:
-// a ReadSeeker is hashed and rewound (and checked again while sending, in case
-// it changed); anything else is spooled to memory or, if larger than inMemory, to a
-// temporary file.
+// prepareBody returns r as a body with a known SHA-256, checked as far as
+// possible before the request starts:
+//
+//   - a body of at most inMemory bytes is read into memory first, so its size
+//     and its SHA-256 (want, when set) are checked before anything is sent;
+//   - a larger one with want set is streamed and checked on the way (the
+//     exactReader withholds its last byte when the check fails);
+//   - a larger ReadSeeker is hashed, rewound and checked again while sending;
+//   - anything else is spooled to a temporary file.
 func prepareBody(ctx context.Context, r io.Reader, size int64, want []byte, inMemory int64) (*body, error) {
+	if size <= inMemory {
+		return memoryBody(ctx, r, size, want)
+	}
 	if want != nil {
 		return &body{r: newExactReader(ctx, r, size, want), sum: want, remove: func() {}}, nil
 	}
 	if rs, ok := r.(io.ReadSeeker); ok {
 		return rewindBody(ctx, rs, size)
-	}
-	if size <= inMemory {
-		return memoryBody(ctx, r, size)
 	}
 	return fileBody(ctx, r, size)
 }
@@ -143,10 +147,10 @@ func rewindBody(ctx context.Context, rs io.ReadSeeker, size int64) (*body, error
 	return &body{r: newExactReader(ctx, rs, size, sum), sum: sum, remove: func() {}}, nil
 }
 
-func memoryBody(ctx context.Context, r io.Reader, size int64) (*body, error) {
+func memoryBody(ctx context.Context, r io.Reader, size int64, want []byte) (*body, error) {
 	var buf bytes.Buffer
 	buf.Grow(int(size))
-	er := newExactReader(ctx, r, size, nil)
+	er := newExactReader(ctx, r, size, want)
 	if _, err := io.Copy(&buf, er); err != nil {
 		return nil, err
 	}

@@ -15,10 +15,12 @@
 //     SHA-256 of the content is known before the request is sent (from
 //     PutOptions.SHA256, or by a first pass over the body), travels as the
 //     S3 checksum (x-amz-checksum-sha256, which the server verifies) and as
-//     user metadata (returned by Stat and Get as ObjectInfo.SHA256), and is
-//     checked again on the bytes as they are sent: a mismatch or a body of the
-//     wrong length aborts the request before its last byte, so nothing is
-//     stored. Objects larger than MaxObjectSize are refused.
+//     user metadata (returned by Stat and Get as ObjectInfo.SHA256). Small
+//     bodies are read and checked in full before the request starts; large
+//     ones are checked on the bytes as they are sent, and a mismatch or a body
+//     of the wrong length aborts the request before its last byte. Either way
+//     a refused Put stores nothing. Objects larger than MaxObjectSize are
+//     refused.
 //   - Retention and legal hold are set on the PUT itself, never afterwards, so
 //     no unlocked window exists.
 //   - Every version-changing operation names a version ID. Delete with an
@@ -35,9 +37,11 @@
 // Limits: List reports Key, VersionID, Size and Created of the current version
 // of each key; SHA256, Retention and LegalHold are left empty (use Stat). A key
 // whose current version is a delete marker is not listed. Put with an unknown
-// SHA-256 and a body that is neither an io.ReadSeeker nor small spools the
-// body to a temporary file in os.TempDir first. ObjectInfo.Created from Put is
+// SHA-256 and a large body that cannot seek spools it to a temporary file in
+// os.TempDir first. ObjectInfo.Created from Put is
 // the local clock at upload (whole seconds); Stat reports the server's time.
+// Put to a key hidden behind a delete marker succeeds (the key holds no
+// current object) and makes a new version.
 //
 // This package must never ask for governance bypass, never delete without a
 // version ID, never switch on multipart uploads for documents, and never let a

@@ -133,6 +133,15 @@ func TestReadByVersionBehindDeleteMarker(t *testing.T) {
 	if err := s.SetLegalHold(ctxT(t), info.Key, info.VersionID, true); err != nil {
 		t.Fatalf("hold by version behind marker: %v", err)
 	}
+	// The hidden key holds no current object, so a Put makes a new version
+	// beside the old one, which stays readable.
+	again := put(t, s, info.Key, []byte("new"), store.PutOptions{})
+	if again.VersionID == info.VersionID {
+		t.Fatal("put over a delete marker reused the version ID")
+	}
+	if got, _, err := store.ReadAll(ctxT(t), s, info.Key, info.VersionID); err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("old version after new put: %q %v", got, err)
+	}
 }
 
 func TestMalformedVersionIDIsNotFound(t *testing.T) {
@@ -226,6 +235,8 @@ func TestPutBodies(t *testing.T) {
 		data []byte
 		r    func([]byte) io.Reader
 	}{
+		{"empty-seeker", nil, offset},
+		{"empty-stream", nil, stream},
 		{"seeker-at-offset", data, offset},
 		{"stream-memory", small, stream},
 		{"stream-file", data, stream},
@@ -248,7 +259,8 @@ func TestPutBodies(t *testing.T) {
 			}
 			refused := map[string]func() error{
 				"longer": func() error {
-					_, err := s.Put(ctxT(t), key+"-long", tc.r(tc.data), int64(len(tc.data))-1, opts)
+					long := append(bytes.Clone(tc.data), 'x')
+					_, err := s.Put(ctxT(t), key+"-long", tc.r(long), int64(len(tc.data)), opts)
 					return err
 				},
 				"shorter": func() error {
@@ -310,6 +322,14 @@ func TestConfiguredDefaultMode(t *testing.T) {
 	}
 	if err := s.Delete(ctxT(t), info.Key, info.VersionID); !errors.Is(err, store.ErrLocked) {
 		t.Fatalf("delete governance-locked: got %v, want ErrLocked (no bypass)", err)
+	}
+	// Extending a governance retention needs no bypass and keeps the mode.
+	later := info.Retention.Until.Add(time.Hour)
+	if err := s.SetRetention(ctxT(t), info.Key, info.VersionID, store.Retention{Until: later}); err != nil {
+		t.Fatalf("extend governance retention: %v", err)
+	}
+	if st, err := s.Stat(ctxT(t), info.Key, info.VersionID); err != nil || st.Retention.Mode != store.Governance || !st.Retention.Until.Equal(later) {
+		t.Fatalf("after extend: %+v %v", st.Retention, err)
 	}
 }
 

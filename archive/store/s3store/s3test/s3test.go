@@ -30,6 +30,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -208,7 +209,8 @@ type server struct {
 // startServer starts MinIO in a new temporary directory and waits until it
 // is ready. A port taken between choosing and binding it is retried.
 func startServer(bin string) (*server, error) {
-	dir, err := os.MkdirTemp("", "akte-minio-")
+	removeStale()
+	dir, err := os.MkdirTemp("", fmt.Sprintf("%s%d-", dirPrefix, os.Getpid()))
 	if err != nil {
 		return nil, fmt.Errorf("start minio: %w", err)
 	}
@@ -220,6 +222,22 @@ func startServer(bin string) (*server, error) {
 		if attempt == 3 || !strings.Contains(err.Error(), "address already in use") {
 			os.RemoveAll(dir)
 			return nil, err
+		}
+	}
+}
+
+// dirPrefix starts the name of a server's temporary directory, followed by
+// the process ID of the test binary that owns it.
+const dirPrefix = "akte-minio-"
+
+// removeStale removes the directories of servers whose test binary died
+// without cleaning up (killed, or timed out).
+func removeStale() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), dirPrefix+"*"))
+	for _, d := range dirs {
+		pidText, _, _ := strings.Cut(strings.TrimPrefix(filepath.Base(d), dirPrefix), "-")
+		if pid, err := strconv.Atoi(pidText); err == nil && pid != os.Getpid() && !alive(pid) {
+			os.RemoveAll(d)
 		}
 	}
 }

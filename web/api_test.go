@@ -1,0 +1,142 @@
+package web_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"akte/archive"
+	"akte/archive/archivetest"
+	"akte/web"
+)
+
+func newServer(t *testing.T) *httptest.Server {
+	a := archivetest.Open(t, archive.Options{MaxBytes: 8192})
+	srv := httptest.NewServer(web.New(a, &web.Options{MaxBytes: 8192}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+type errBody struct {
+	Error struct{ Kind, Field, Message string }
+}
+
+func do(t *testing.T, req *http.Request) (*http.Response, []byte) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, b
+}
+
+func post(t *testing.T, srv *httptest.Server, query string, body []byte, idem string) (*http.Response, []byte) {
+	req, _ := http.NewRequest("POST", srv.URL+"/api/v1/records?"+query, bytes.NewReader(body))
+	if idem != "" {
+		req.Header.Set("Idempotency-Key", idem)
+	}
+	return do(t, req)
+}
+
+func TestIngestAndRead(t *testing.T) {
+	srv := newServer(t)
+	pdf := archivetest.MakePDF("Anmeldung", "Einzug")
+	resp, b := post(t, srv, "citizen=P1&class=registration&title=Anmeldung&fact.moved_in=2026-10-01", pdf, "portal-1")
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("ingest: %d %s", resp.StatusCode, b)
+	}
+	var res struct {
+		Record   struct{ ID string }
+		Existing bool
+	}
+	json.Unmarshal(b, &res)
+	// The retry is answered with the same record, 200 not 201.
+	resp, b = post(t, srv, "citizen=P1&class=registration&title=Anmeldung", pdf, "portal-1")
+	var again struct {
+		Record   struct{ ID string }
+		Existing bool
+	}
+	json.Unmarshal(b, &again)
+	if resp.StatusCode != http.StatusOK || !again.Existing || again.Record.ID != res.Record.ID {
+		t.Fatalf("retry: %d %s", resp.StatusCode, b)
+	}
+	req, _ := http.NewRequest("GET", srv.URL+"/api/v1/records/"+res.Record.ID+"/document?purpose=Pruefung", nil)
+	resp, b = do(t, req)
+	if resp.StatusCode != 200 || !bytes.Equal(b, pdf) || resp.Header.Get("Content-Type") != "application/pdf" || resp.Header.Get("ETag") == "" {
+		t.Fatalf("document: %d %q, %d bytes", resp.StatusCode, resp.Header, len(b))
+	}
+	req, _ = http.NewRequest("GET", srv.URL+"/api/v1/records/"+res.Record.ID, nil)
+	resp, b = do(t, req)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `"moved_in": "2026-10-01"`) {
+		t.Fatalf("record: %d %s", resp.StatusCode, b)
+	}
+}
+
+func TestMultipartIngest(t *testing.T) {
+	srv := newServer(t)
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("citizen", "P2")
+	mw.WriteField("class", "tax")
+	fw, _ := mw.CreateFormFile("file", "bescheid.pdf")
+	fw.Write(archivetest.MakePDF("Bescheid", "2025"))
+	mw.Close()
+	req, _ := http.NewRequest("POST", srv.URL+"/api/v1/records", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	if resp, b := do(t, req); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("multipart ingest: %d %s", resp.StatusCode, b)
+	}
+}
+
+func TestErrorStatus(t *testing.T) {
+	srv := newServer(t)
+	pdf := archivetest.MakePDF("x", "y")
+	post(t, srv, "citizen=P3&class=tax", pdf, "k1")
+	cases := []struct {
+		name, method, path string
+		body               []byte
+		idem               string
+		status             int
+		kind, field        string
+	}{
+		{"bad citizen", "POST", "/api/v1/records?citizen=a%20b&class=tax", pdf, "", 400, "invalid", "citizen"},
+		{"unknown class", "POST", "/api/v1/records?citizen=P3&class=gossip", pdf, "", 400, "invalid", "class"},
+		{"empty body", "POST", "/api/v1/records?citizen=P3&class=tax", nil, "", 422, "refused", "document"},
+		{"not a pdf", "POST", "/api/v1/records?citizen=P3&class=tax", []byte("hello"), "", 422, "refused", "document"},
+		{"too large", "POST", "/api/v1/records?citizen=P3&class=tax", archivetest.MakePDF("x", strings.Repeat("y", 9000)), "", 422, "refused", "document"},
+		{"key reused", "POST", "/api/v1/records?citizen=P3&class=tax", archivetest.MakePDF("other", "doc"), "k1", 409, "conflict", ""},
+		{"unknown record", "GET", "/api/v1/records/01ARZ3NDEKTSV4RRFFQ69G5FAV/document", nil, "", 404, "not_found", ""},
+		{"malformed id", "GET", "/api/v1/records/..%2Fetc/document", nil, "", 400, "invalid", "record"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			req, _ := http.NewRequest(tc.method, srv.URL+tc.path, bytes.NewReader(tc.body))
+			if tc.idem != "" {
+				req.Header.Set("Idempotency-Key", tc.idem)
+			}
+			resp, b := do(t, req)
+			var e errBody
+			json.Unmarshal(b, &e)
+			if resp.StatusCode != tc.status || e.Error.Kind != tc.kind || e.Error.Field != tc.field || e.Error.Message == "" {
+				t.Fatalf("got %d %s, want %d kind %s field %q", resp.StatusCode, b, tc.status, tc.kind, tc.field)
+			}
+		})
+	}
+}
+
+func TestHealth(t *testing.T) {
+	srv := newServer(t)
+	for _, p := range []string{"/healthz", "/readyz"} {
+		req, _ := http.NewRequest("GET", srv.URL+p, nil)
+		if resp, _ := do(t, req); resp.StatusCode != 200 {
+			t.Fatalf("%s: %d", p, resp.StatusCode)
+		}
+	}
+}
