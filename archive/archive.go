@@ -117,13 +117,8 @@ func Open(ctx context.Context, opts Options) (*Archive, ReconcileReport, error) 
 	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
 		return nil, ReconcileReport{}, fmt.Errorf("open archive: %w", err)
 	}
-	catPath := filepath.Join(opts.Dir, "catalog.db")
-	if opts.Rebuild {
-		if err := os.Remove(catPath); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return nil, ReconcileReport{}, fmt.Errorf("open archive: rebuild catalog: %w", err)
-		}
-	}
-	cat, err := catalog.Open(catPath, &catalog.Options{Logger: opts.Logger})
+	// Rebuild empties the catalog under its file lock, whatever its schema.
+	cat, err := catalog.Open(filepath.Join(opts.Dir, "catalog.db"), &catalog.Options{Logger: opts.Logger, Recreate: opts.Rebuild})
 	if err != nil {
 		return nil, ReconcileReport{}, fmt.Errorf("open archive: %w", err)
 	}

@@ -26,6 +26,9 @@ type ReconcileReport struct {
 	Orphans []string `json:"orphans"`
 	// Broken: manifests that could not be read or parsed.
 	Broken []string `json:"broken"`
+	// KeyConflicts: records added without their idempotency or content
+	// key because another record already held it.
+	KeyConflicts []string `json:"key_conflicts,omitempty"`
 }
 
 // Reconcile makes the catalog agree with the store, which is the system of
@@ -43,6 +46,9 @@ func (a *Archive) Reconcile(ctx context.Context) (ReconcileReport, error) {
 			return nil
 		}
 		err := a.cat.PutMany(ctx, batch)
+		if errors.Is(err, catalog.ErrConflict) {
+			err = a.putEach(ctx, batch, &rep)
+		}
 		batch = batch[:0]
 		return err
 	}
@@ -98,6 +104,25 @@ func (a *Archive) Reconcile(ctx context.Context) (ReconcileReport, error) {
 		a.log.Info("reconciled catalog with store", "added", rep.Added, "orphans", len(rep.Orphans), "broken", len(rep.Broken))
 	}
 	return rep, nil
+}
+
+// putEach adds entries one by one. A committed version whose retry keys
+// are already mapped to another record stays visible: it is added without
+// those keys and reported.
+func (a *Archive) putEach(ctx context.Context, entries []catalog.Entry, rep *ReconcileReport) error {
+	for _, e := range entries {
+		err := a.cat.Put(ctx, e)
+		if errors.Is(err, catalog.ErrConflict) {
+			rep.KeyConflicts = append(rep.KeyConflicts, e.ID)
+			a.log.Warn("reconcile: retry keys of record already belong to another record; added without them", "record", e.ID, "err", err)
+			e.IdempotencyKeys, e.ContentKey = nil, ""
+			err = a.cat.Put(ctx, e)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // maxRecoverAudit bounds per-record audit entries of one reconciliation; a

@@ -92,8 +92,7 @@ type ObjectInfo struct {
 	Key       string
 	VersionID string
 	Size      int64
-	// SHA256 of the content as computed by the backend at Put (hex). It may
-	// be empty when listing a backend that does not return it in listings.
+	// SHA256 of the content as computed at Put (hex).
 	SHA256    string
 	Created   time.Time
 	Retention Retention
@@ -107,8 +106,9 @@ type ObjectInfo struct {
 // cancelled Put stores nothing.
 type Store interface {
 	// Put stores the size bytes read from r under key, create-only. It returns
-	// ErrExists if key holds an object, ErrInvalid for a bad key, option, a
-	// size that does not match or a checksum mismatch. On success the object
+	// ErrExists if key holds an object, ErrInvalid for a bad key, option
+	// (an unknown mode, a retain-until date already past), a size that does
+	// not match or a checksum mismatch. On success the object
 	// is durable. Not idempotent: a second Put of the same key fails with
 	// ErrExists.
 	Put(ctx context.Context, key string, r io.Reader, size int64, opts PutOptions) (ObjectInfo, error)
@@ -121,9 +121,13 @@ type Store interface {
 	// Stat returns an object version's info, including its current lock.
 	Stat(ctx context.Context, key, versionID string) (ObjectInfo, error)
 
-	// List yields the current objects whose keys start with prefix and sort
-	// strictly after after (empty: from the start), in key order. Iteration
-	// stops at the first error, which is yielded.
+	// List yields one entry per key that starts with prefix and sorts
+	// strictly after after (empty: from the start), in key order: the
+	// newest version that is not a delete marker, so an object hidden
+	// behind a delete marker outside Akte is still listed (and readable by
+	// its version ID). Listings carry Key, VersionID, Size and Created;
+	// SHA256, Retention and LegalHold may be empty (Stat has them).
+	// Iteration stops at the first error, which is yielded.
 	List(ctx context.Context, prefix, after string) iter.Seq2[ObjectInfo, error]
 
 	// Delete removes an object version permanently. An empty versionID means

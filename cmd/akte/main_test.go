@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/minio/minio-go/v7"
+
 	"akte/archive/archivetest"
 	"akte/archive/store/s3store"
 	"akte/archive/store/s3store/s3test"
@@ -206,7 +208,8 @@ func TestBucketWithoutObjectLockRefused(t *testing.T) {
 // The same round trip against S3 Object Lock on a real MinIO.
 func TestS3RoundTripAndReindex(t *testing.T) {
 	c, _ := newCLI(t)
-	s3Env(c, s3test.Start(t))
+	cfg := s3test.Start(t)
+	s3Env(c, cfg)
 	pdf := archivetest.MakePDF("Geburtsurkunde", "Antrag")
 	r := c.run("ingest", writeTemp(t, "a.pdf", pdf), "--citizen", "C1", "--class", "birth-certificate-request")
 	if r.code != 0 {
@@ -215,6 +218,18 @@ func TestS3RoundTripAndReindex(t *testing.T) {
 	id := strings.TrimSpace(r.stdout)
 	if r := c.run("get", id); r.code != 0 || r.stdout != string(pdf) {
 		t.Fatalf("get on s3: exit %d: %s", r.code, r.stderr)
+	}
+	// Someone deletes every object of the record without a version ID,
+	// outside Akte: S3 hides them behind delete markers. Akte reads by
+	// version ID, so the record stays readable, listable and verifiable.
+	raw := s3test.Client(t, cfg)
+	for _, name := range []string{"original", "archive.pdf", "text.txt", "manifest.json"} {
+		if err := raw.RemoveObject(context.Background(), cfg.Bucket, "records/"+id+"/v1/"+name, minio.RemoveObjectOptions{}); err != nil {
+			t.Fatalf("raw delete without version: %v", err)
+		}
+	}
+	if r := c.run("get", id); r.code != 0 || r.stdout != string(pdf) {
+		t.Fatalf("get behind delete markers: exit %d: %s", r.code, r.stderr)
 	}
 	// The catalog is a cache: rebuild it from the bucket alone.
 	if r := c.run("reindex"); r.code != 0 || !strings.Contains(r.stdout, "1 records") {

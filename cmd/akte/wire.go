@@ -9,10 +9,10 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"akte/archive"
+	"akte/archive/catalog"
 	"akte/archive/store"
 	"akte/archive/store/filestore"
 	"akte/archive/store/s3store"
@@ -204,7 +204,7 @@ func openArchive(ctx context.Context, g *globals, stderr io.Writer, tune func(*a
 	a, rep, err := archive.Open(ctx, opts)
 	if err != nil {
 		closeStore()
-		if strings.Contains(err.Error(), "schema") {
+		if errors.Is(err, catalog.ErrSchema) || errors.Is(err, catalog.ErrBusy) {
 			return nil, rep, nil, configError{err}
 		}
 		return nil, rep, nil, err

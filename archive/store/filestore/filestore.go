@@ -203,6 +203,9 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, op
 	if ret.Mode != "" && !ret.Mode.Valid() {
 		return store.ObjectInfo{}, fmt.Errorf("put %s: retention mode %q: %w", key, ret.Mode, store.ErrInvalid)
 	}
+	if !ret.Until.IsZero() && !ret.Until.After(s.now()) {
+		return store.ObjectInfo{}, fmt.Errorf("put %s: retain-until %s is in the past: %w", key, ret.Until.Format(time.RFC3339), store.ErrInvalid)
+	}
 	if err := ctx.Err(); err != nil {
 		return store.ObjectInfo{}, fmt.Errorf("put %s: %w", key, err)
 	}

@@ -293,14 +293,19 @@ func (s *Store) List(ctx context.Context, prefix, after string) iter.Seq2[store.
 		lctx, cancel := context.WithCancel(ctx) // stops the lister when we stop early
 		defer cancel()
 		opts := minio.ListObjectsOptions{Prefix: prefix, StartAfter: after, Recursive: true, WithVersions: true}
+		// Versions of a key come newest first. The newest version that is
+		// not a delete marker is the object: Akte reads by version ID, so
+		// a delete marker set outside Akte hides nothing from it.
+		last := ""
 		for oi := range s.client.ListObjects(lctx, s.bucket, opts) {
 			if oi.Err != nil {
 				yield(store.ObjectInfo{}, fail(ctx, "list", strconv.Quote(prefix), oi.Err))
 				return
 			}
-			if !oi.IsLatest || oi.IsDeleteMarker {
+			if oi.IsDeleteMarker || (last != "" && oi.Key == last) {
 				continue
 			}
+			last = oi.Key
 			info := store.ObjectInfo{Key: oi.Key, VersionID: oi.VersionID, Size: oi.Size, Created: oi.LastModified}
 			if !yield(info, nil) {
 				return

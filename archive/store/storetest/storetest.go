@@ -209,6 +209,15 @@ func testInvalidKeys(t *testing.T, s store.Store) {
 	if !errors.Is(err, store.ErrInvalid) {
 		t.Errorf("put with unknown mode: got %v, want ErrInvalid", err)
 	}
+	_, err = s.Put(ctxT(t), "k/past", strings.NewReader("x"), 1, store.PutOptions{Retention: store.Retention{Until: time.Now().Add(-time.Hour)}})
+	if !errors.Is(err, store.ErrInvalid) {
+		t.Errorf("put with a past retain-until: got %v, want ErrInvalid", err)
+	}
+	for _, k := range []string{"k/mode", "k/past"} {
+		if _, err := s.Stat(ctxT(t), k, ""); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("refused put %s stored something: %v", k, err)
+		}
+	}
 }
 
 func testNotFound(t *testing.T, s store.Store) {

@@ -8,8 +8,10 @@
 //
 //	func TestMain(m *testing.M) { s3test.Main(m) }
 //
-// The server binary is found via $AKTE_MINIO, else minio on $PATH, else
-// $HOME/.cache/akte/bin/minio, else $GOPATH/bin/minio. When there is none the
+// The server binary is found via $AKTE_MINIO, else minio on $PATH, else in
+// the cache scripts/test.sh installs it to ($XDG_CACHE_HOME or
+// $HOME/.cache)/akte/minio-VERSION/minio, else $HOME/.cache/akte/bin/minio,
+// else $GOPATH/bin/minio. When there is none the
 // test is skipped with a message saying what to install, or fails when
 // AKTE_TEST_STRICT=1 (as in CI). On Linux the server gets SIGKILL when the
 // test binary dies, so it never outlives the tests.
@@ -165,8 +167,8 @@ func shared(tb testing.TB) *server {
 
 // findBinary returns the MinIO binary to run, or why there is none.
 func findBinary() (path, why string) {
-	howTo := fmt.Sprintf("install it with `make test-deps`, or `go install %s` and put the binary on PATH, "+
-		"at $HOME/.cache/akte/bin/minio, or in $%s", MinIOModule, EnvBinary)
+	howTo := fmt.Sprintf("run scripts/test.sh, which installs it, or `go install %s` and put the binary on PATH "+
+		"or name it in $%s", MinIOModule, EnvBinary)
 	if p := os.Getenv(EnvBinary); p != "" {
 		if isExecutable(p) {
 			return p, ""
@@ -176,20 +178,31 @@ func findBinary() (path, why string) {
 	if p, err := exec.LookPath("minio"); err == nil {
 		return p, ""
 	}
-	var tried []string
-	if home, err := os.UserHomeDir(); err == nil {
-		tried = append(tried, filepath.Join(home, ".cache", "akte", "bin", "minio"))
-	}
-	if build.Default.GOPATH != "" {
-		tried = append(tried, filepath.Join(build.Default.GOPATH, "bin", "minio"))
-	}
+	tried := cachedBinaries()
 	for _, p := range tried {
 		if isExecutable(p) {
 			return p, ""
 		}
 	}
 	return "", fmt.Sprintf("MinIO server binary missing: $%s is unset, no minio on PATH, none at %s; %s",
-		EnvBinary, strings.Join(tried, " or "), howTo)
+		EnvBinary, strings.Join(tried, ", "), howTo)
+}
+
+// cachedBinaries lists where MinIO may have been installed before: the cache
+// of scripts/test.sh, $HOME/.cache/akte/bin, and $GOPATH/bin.
+func cachedBinaries() []string {
+	var paths []string
+	if dir, err := os.UserCacheDir(); err == nil {
+		version := MinIOModule[strings.LastIndex(MinIOModule, "@")+1:]
+		paths = append(paths, filepath.Join(dir, "akte", "minio-"+version, "minio"))
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		paths = append(paths, filepath.Join(home, ".cache", "akte", "bin", "minio"))
+	}
+	if build.Default.GOPATH != "" {
+		paths = append(paths, filepath.Join(build.Default.GOPATH, "bin", "minio"))
+	}
+	return paths
 }
 
 func isExecutable(p string) bool {
