@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -20,7 +21,33 @@ import (
 	"akte/archive/store/s3store/s3test"
 )
 
-func TestMain(m *testing.M) { s3test.Main(m) }
+func TestMain(m *testing.M) {
+	code := s3test.Run(m)
+	if benchRoot != "" {
+		os.RemoveAll(benchRoot)
+	}
+	os.Exit(code)
+}
+
+// benchRoot holds the benchmarks' data, removed only when the process
+// ends: ext4 makes file creation expensive for minutes after mass
+// deletions (its inode allocator skips recently deleted inodes), so
+// deleting one sub-benchmark's files would slow down the next.
+var benchRoot string
+
+func benchDir(b *testing.B) string {
+	if benchRoot == "" {
+		var err error
+		if benchRoot, err = os.MkdirTemp("", "akte-bench-"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	dir, err := os.MkdirTemp(benchRoot, "run-")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return dir
+}
 
 // stageTimes sums the time spent per ingest stage across all clients.
 type stageTimes struct {
@@ -44,7 +71,7 @@ func BenchmarkIngest(b *testing.B) {
 		open func(b *testing.B) store.Store
 	}{
 		{"filestore", func(b *testing.B) store.Store {
-			s, err := filestore.Open(b.TempDir(), nil)
+			s, err := filestore.Open(benchDir(b), nil)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -70,7 +97,7 @@ func BenchmarkIngest(b *testing.B) {
 
 func benchIngest(b *testing.B, st store.Store, clients int) {
 	times := &stageTimes{sum: map[string]time.Duration{}}
-	a, _, err := archive.Open(context.Background(), archive.Options{Store: st, Dir: b.TempDir(), ObserveStage: times.observe})
+	a, _, err := archive.Open(context.Background(), archive.Options{Store: st, Dir: benchDir(b), ObserveStage: times.observe})
 	if err != nil {
 		b.Fatal(err)
 	}

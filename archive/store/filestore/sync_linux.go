@@ -13,3 +13,10 @@ func startWriteback(f *os.File) {
 }
 
 func fdatasync(f *os.File) error { return unix.Fdatasync(int(f.Fd())) }
+
+// wholeFSSync reports whether syncFS is available.
+const wholeFSSync = true
+
+// syncFS flushes every dirty page and the journal of the filesystem that
+// holds f (syncfs(2); it reports writeback errors since Linux 5.8).
+func syncFS(f *os.File) error { return unix.Syncfs(int(f.Fd())) }

@@ -7,13 +7,14 @@ import (
 
 // syncer makes puts durable in groups. A put writes its temporary files
 // without syncing, starts their writeback, and hands them over; one
-// goroutine takes everything queued, fdatasyncs the files (the first sync
-// commits the filesystem journal, the others mostly find their changes
-// committed already), performs the renames, and fsyncs each directory
-// touched once. So a batch costs about two journal commits however many
-// objects it holds. There is no artificial delay: a batch is whatever
-// queued while the previous one was syncing.
+// goroutine takes everything queued, makes the contents durable, performs
+// the renames, and makes the names durable (see commit). There is no
+// artificial delay: a batch is whatever queued while the previous one was
+// syncing.
 type syncer struct {
+	// fs is any open file on the store's filesystem, for whole-filesystem
+	// flushes; nil where the system has none.
+	fs      *os.File
 	mu      sync.Mutex
 	queue   []*syncReq
 	wake    chan struct{}
@@ -30,8 +31,8 @@ type syncReq struct {
 	done    chan error
 }
 
-func newSyncer() *syncer {
-	s := &syncer{wake: make(chan struct{}, 1), stop: make(chan struct{}), stopped: make(chan struct{})}
+func newSyncer(fs *os.File) *syncer {
+	s := &syncer{fs: fs, wake: make(chan struct{}, 1), stop: make(chan struct{}), stopped: make(chan struct{})}
 	go s.run()
 	return s
 }
@@ -85,18 +86,54 @@ func (s *syncer) run() {
 }
 
 // commit makes a batch durable; each request gets its own outcome.
+//
+// Where the system can flush a whole filesystem (Linux syncfs), a batch
+// costs two flushes whatever its size: one makes every temporary file's
+// content durable, then the renames, then one makes the names durable.
+// Elsewhere each file and directory is synced, concurrently.
 func (s *syncer) commit(batch []*syncReq) {
 	errs := make([]error, len(batch))
+	var mu sync.Mutex
+	fail := func(i int, err error) {
+		mu.Lock()
+		if errs[i] == nil {
+			errs[i] = err
+		}
+		mu.Unlock()
+	}
+	failAll := func(err error) {
+		for i := range batch {
+			fail(i, err)
+		}
+	}
+
+	// 1. Contents.
+	if s.fs != nil {
+		if err := syncFS(s.fs); err != nil {
+			failAll(err)
+		}
+	} else {
+		var jobs []func()
+		for i, r := range batch {
+			for _, f := range r.files {
+				jobs = append(jobs, func() {
+					if err := fdatasync(f); err != nil {
+						fail(i, err)
+					}
+				})
+			}
+		}
+		parallel(jobs)
+	}
 	for i, r := range batch {
 		for _, f := range r.files {
-			if err := fdatasync(f); err != nil && errs[i] == nil {
-				errs[i] = err
-			}
-			if err := f.Close(); err != nil && errs[i] == nil {
-				errs[i] = err
+			if err := f.Close(); err != nil {
+				fail(i, err)
 			}
 		}
 	}
+
+	// 2. Names, in order; a put whose content is not durable is not renamed.
 	dirs := map[string][]int{}
 	for i, r := range batch {
 		if errs[i] != nil {
@@ -112,16 +149,50 @@ func (s *syncer) commit(batch []*syncReq) {
 			dirs[d] = append(dirs[d], i)
 		}
 	}
-	for d, reqs := range dirs {
-		if err := syncDir(d); err != nil {
-			for _, i := range reqs {
-				if errs[i] == nil {
-					errs[i] = err
-				}
-			}
+
+	// 3. Directories.
+	if s.fs != nil {
+		if err := syncFS(s.fs); err != nil {
+			failAll(err)
 		}
+	} else {
+		var jobs []func()
+		for d, reqs := range dirs {
+			jobs = append(jobs, func() {
+				if err := syncDir(d); err != nil {
+					for _, i := range reqs {
+						fail(i, err)
+					}
+				}
+			})
+		}
+		parallel(jobs)
 	}
 	for i, r := range batch {
 		r.done <- errs[i]
 	}
+}
+
+// maxParallelSyncs bounds the syncs in flight at once.
+const maxParallelSyncs = 64
+
+// parallel runs jobs concurrently, at most maxParallelSyncs at a time, and
+// waits for all of them.
+func parallel(jobs []func()) {
+	if len(jobs) == 1 {
+		jobs[0]()
+		return
+	}
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, maxParallelSyncs)
+	for _, job := range jobs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			job()
+			<-sem
+		}()
+	}
+	wg.Wait()
 }

@@ -78,11 +78,15 @@ var (
 
 // Main runs the tests of a package that uses the server and stops the server
 // afterwards, whatever the outcome. Call it from TestMain.
-func Main(m *testing.M) {
+func Main(m *testing.M) { os.Exit(Run(m)) }
+
+// Run is Main for a TestMain that has more to clean up: it runs the tests,
+// stops the server and returns the exit code instead of exiting.
+func Run(m *testing.M) int {
 	mainUsed.Store(true)
 	code := m.Run()
 	stop()
-	os.Exit(code)
+	return code
 }
 
 // Start returns the configuration of a new, empty bucket with versioning and
