@@ -252,3 +252,40 @@ func TestHelp(t *testing.T) {
 		t.Fatalf("ingest --help: exit %d: %s", r.code, r.stderr)
 	}
 }
+
+// Editing one audit entry is detected by `akte audit verify` (exit 5).
+func TestAuditVerifyDetectsEdit(t *testing.T) {
+	c, dir := newCLI(t)
+	in := writeTemp(t, "a.pdf", archivetest.MakePDF("a", "b"))
+	r := c.run("ingest", in, "--citizen", "C1", "--class", "tax")
+	id := strings.TrimSpace(r.stdout)
+	c.run("get", id, "--purpose", "Pruefung")
+	c.run("get", id, "--purpose", "Rueckfrage")
+	if r := c.run("audit", "seal"); r.code != 0 {
+		t.Fatalf("audit seal: exit %d: %s", r.code, r.stderr)
+	}
+	if r := c.run("audit", "verify"); r.code != 0 || !strings.Contains(r.stdout, "3 entries") {
+		t.Fatalf("audit verify clean: exit %d: %s%s", r.code, r.stdout, r.stderr)
+	}
+	path := filepath.Join(dir, "audit.log")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := bytes.Replace(b, []byte("Rueckfrage"), []byte("Routine..."), 1)
+	if bytes.Equal(edited, b) {
+		t.Fatal("test setup: purpose not found in audit.log")
+	}
+	os.Chmod(path, 0o644)
+	if err := os.WriteFile(path, edited, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r = c.run("audit", "verify")
+	if r.code != exitIntegrity || !strings.Contains(r.stdout, "PROBLEM") || !strings.Contains(r.stdout, "edited") {
+		t.Fatalf("audit verify after edit: exit %d: %s%s", r.code, r.stdout, r.stderr)
+	}
+	// The archive refuses to append to a tampered log.
+	if r := c.run("get", id); r.code != exitIntegrity || !strings.Contains(r.stderr, "akte audit verify") {
+		t.Fatalf("open with tampered audit log: exit %d: %s", r.code, r.stderr)
+	}
+}

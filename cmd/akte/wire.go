@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"akte/archive"
+	"akte/archive/audit"
 	"akte/archive/catalog"
 	"akte/archive/store"
 	"akte/archive/store/filestore"
@@ -82,7 +83,7 @@ func exitCode(err error) int {
 		return exitRefused
 	case errors.Is(err, archive.ErrNotFound):
 		return exitNotFound
-	case errors.Is(err, archive.ErrCorrupt):
+	case errors.Is(err, archive.ErrCorrupt), errors.Is(err, audit.ErrTampered):
 		return exitIntegrity
 	case errors.Is(err, archive.ErrConflict):
 		return exitConflict
