@@ -16,7 +16,6 @@ import (
 	"akte/archive"
 	"akte/archive/archivetest"
 	"akte/archive/store"
-	"akte/archive/store/filestore"
 )
 
 var (
@@ -70,16 +69,7 @@ func TestIngestGetRoundTrip(t *testing.T) {
 
 func TestVerifyNamesTheFlippedObject(t *testing.T) {
 	dir := t.TempDir()
-	st, err := filestore.Open(filepath.Join(dir, "store"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	a, _, err := archive.Open(ctx, archive.Options{Store: st, Dir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
+	a, _ := archivetest.OpenDir(t, dir, archive.Options{})
 	var recs []*archive.Record
 	for i := range 3 {
 		recs = append(recs, ingest(t, a, fmt.Sprintf("C%d", i), archivetest.MakePDF("Doc", fmt.Sprint(i))))
@@ -228,15 +218,7 @@ func TestBadInputRefusedNothingStored(t *testing.T) {
 // orphans, reported and never shown.
 func TestReconcileAfterLostCatalog(t *testing.T) {
 	dir := t.TempDir()
-	st, err := filestore.Open(filepath.Join(dir, "store"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	a, _, err := archive.Open(ctx, archive.Options{Store: st, Dir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, st := archivetest.OpenDir(t, dir, archive.Options{})
 	rec := ingest(t, a, "C1", archivetest.MakePDF("a", "b"))
 	a.Close()
 	// An interrupted ingest: its original only.

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -57,8 +58,15 @@ func ascii(s string) string {
 // closed at the end of the test. opts.Store and opts.Dir are filled in.
 func Open(tb testing.TB, opts archive.Options) *archive.Archive {
 	tb.Helper()
-	dir := tb.TempDir()
-	st, err := filestore.Open(dir+"/store", nil)
+	a, _ := OpenDir(tb, tb.TempDir(), opts)
+	return a
+}
+
+// OpenDir opens the archive whose data directory is dir (the filestore in
+// dir/store, as akte lays it out), both closed at the end of the test.
+func OpenDir(tb testing.TB, dir string, opts archive.Options) (*archive.Archive, *filestore.Store) {
+	tb.Helper()
+	st, err := filestore.Open(filepath.Join(dir, "store"), nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -69,5 +77,5 @@ func Open(tb testing.TB, opts archive.Options) *archive.Archive {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { a.Close() })
-	return a
+	return a, st
 }
