@@ -100,7 +100,7 @@ func (a *Archive) Reconcile(ctx context.Context) (ReconcileReport, error) {
 	if err != nil {
 		return rep, fmt.Errorf("reconcile: %w", err)
 	}
-	if rep.Added > 0 || len(rep.Orphans) > 0 || len(rep.Broken) > 0 {
+	if rep.Added > 0 || len(rep.Broken) > 0 {
 		a.log.Info("reconciled catalog with store", "added", rep.Added, "orphans", len(rep.Orphans), "broken", len(rep.Broken))
 	}
 	return rep, nil
