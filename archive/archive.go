@@ -30,7 +30,8 @@ type Options struct {
 	// InitialLock is how long every object of a new version is locked
 	// (WORM) until the retention schedule decides. Default: 30 days.
 	InitialLock time.Duration
-	// Converter makes the archive copy. Default: PassThrough.
+	// Converter makes the archive copy. Default: PDFA (every archive copy
+	// is PDF/A-2b).
 	Converter Converter
 	// Indexer receives new versions for search; nil: no search index.
 	Indexer Indexer
@@ -96,7 +97,7 @@ func Open(ctx context.Context, opts Options) (*Archive, ReconcileReport, error) 
 		opts.InitialLock = 30 * 24 * time.Hour
 	}
 	if opts.Converter == nil {
-		opts.Converter = PassThrough{}
+		opts.Converter = PDFA{Now: opts.Now}
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now

@@ -230,7 +230,7 @@ func TestReconcileAfterLostCatalog(t *testing.T) {
 	if err := os.Remove(filepath.Join(dir, "catalog.db")); err != nil {
 		t.Fatal(err)
 	}
-	a, rep, err := archive.Open(ctx, archive.Options{Store: st, Dir: dir})
+	a, rep, err := archive.Open(ctx, archive.Options{Store: st, Dir: dir, Converter: archive.PassThrough{}})
 	if err != nil {
 		t.Fatal(err)
 	}

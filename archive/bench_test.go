@@ -19,9 +19,11 @@ import (
 	"akte/archive/store/filestore"
 	"akte/archive/store/s3store"
 	"akte/archive/store/s3store/s3test"
+	"akte/pdfa"
 )
 
 func TestMain(m *testing.M) {
+	pdfa.RunWorkerIfRequested()
 	code := s3test.Run(m)
 	if benchRoot != "" {
 		os.RemoveAll(benchRoot)
@@ -97,7 +99,7 @@ func BenchmarkIngest(b *testing.B) {
 
 func benchIngest(b *testing.B, st store.Store, clients int) {
 	times := &stageTimes{sum: map[string]time.Duration{}}
-	a, _, err := archive.Open(context.Background(), archive.Options{Store: st, Dir: benchDir(b), ObserveStage: times.observe})
+	a, _, err := archive.Open(context.Background(), archive.Options{Store: st, Dir: benchDir(b), ObserveStage: times.observe, Converter: archive.PassThrough{}})
 	if err != nil {
 		b.Fatal(err)
 	}

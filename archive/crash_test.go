@@ -44,7 +44,7 @@ func crashChild(dir string, start int) {
 		fmt.Println("fatal", err)
 		os.Exit(3)
 	}
-	a, _, err := archive.Open(ctx, archive.Options{Store: st, Dir: dir, AuditSealEvery: 7})
+	a, _, err := archive.Open(ctx, archive.Options{Store: st, Dir: dir, AuditSealEvery: 7, Converter: archive.PassThrough{}})
 	if err != nil {
 		fmt.Println("fatal", err)
 		os.Exit(3)
@@ -93,7 +93,7 @@ func TestCrashSafety(t *testing.T) {
 		if n := countTemp(t, filepath.Join(dir, "store")); n != 0 {
 			t.Fatalf("round %d: %d temp files left after open", round, n)
 		}
-		a, rep, err := archive.Open(ctx, archive.Options{Store: st, Dir: dir})
+		a, rep, err := archive.Open(ctx, archive.Options{Store: st, Dir: dir, Converter: archive.PassThrough{}})
 		if err != nil {
 			t.Fatalf("round %d: reopen archive: %v", round, err)
 		}

@@ -31,6 +31,9 @@ type IngestRequest struct {
 	IdempotencyKey string
 	// Body is the original document. At most Options.MaxBytes are read.
 	Body io.Reader
+	// MediaType of Body; empty means detect it (PDF, JPEG, PNG, TIFF).
+	// MediaForm marks a form submission.
+	MediaType string
 	// Actor is recorded in the audit log.
 	Actor Actor
 }
@@ -140,7 +143,10 @@ func (a *Archive) Ingest(ctx context.Context, req IngestRequest) (IngestResult, 
 		return res, err
 	}
 
-	mediaType := Sniff(data)
+	mediaType := req.MediaType
+	if mediaType == "" {
+		mediaType = Sniff(data)
+	}
 	if mediaType == "" {
 		return IngestResult{}, fmt.Errorf("ingest: %w", refused("not a PDF or a supported image (unrecognised content)"))
 	}

@@ -46,10 +46,10 @@ func Sniff(data []byte) string {
 	return ""
 }
 
-// PassThrough is the converter used until the PDF/A stage lands: it accepts
-// PDFs that look complete (a %PDF- header near the start and a %%EOF marker
-// near the end, not encrypted) and uses the original as the archive copy.
-// It extracts no text.
+// PassThrough uses the original as the archive copy: it accepts PDFs that
+// look complete (a %PDF- header near the start and a %%EOF marker near the
+// end, not encrypted) and extracts no text. Engine tests and benchmarks use
+// it to exercise the ingest protocol alone; production uses PDFA.
 type PassThrough struct{}
 
 // Convert implements Converter.

@@ -6,13 +6,16 @@ package archivetest
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"akte/archive"
 	"akte/archive/store/filestore"
+	"akte/pdfa"
 )
 
 // MakePDF returns a small, structurally valid one-page PDF 1.7 showing
@@ -44,6 +47,37 @@ func MakePDF(title, body string) []byte {
 	return b.Bytes()
 }
 
+// FormSubmission returns the JSON of a complete registration
+// (Anmeldung) submission for a person named family, as the portal sends it.
+func FormSubmission(family string) []byte {
+	sub := pdfa.Submission{Template: "registration", Values: map[string]string{
+		"move_in_date": "2026-10-01", "dwelling": "Hauptwohnung", "street": "Lindenstraße 4",
+		"postal_code": "12345", "city": "Musterstadt", "family_name": family, "given_names": "Erika",
+		"birth_date": "1980-02-29", "birth_place": "Köln, Deutschland", "nationality": "deutsch",
+		"place": "Musterstadt", "signed_on": "2026-10-02",
+	}}
+	b, err := json.Marshal(sub)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// MakePDFA returns a PDF/A-2b document (a rendered registration form for
+// family), which the PDF/A stage keeps byte for byte.
+func MakePDFA(tb testing.TB, family string) []byte {
+	tb.Helper()
+	var sub pdfa.Submission
+	if err := json.Unmarshal(FormSubmission(family), &sub); err != nil {
+		tb.Fatal(err)
+	}
+	res, err := pdfa.RenderForm(context.Background(), sub, &pdfa.RenderOptions{Now: time.Date(2026, 10, 2, 9, 30, 0, 0, time.UTC)})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return res.PDF
+}
+
 // ascii keeps the PDF literal strings in the standard encoding's safe range.
 func ascii(s string) string {
 	return strings.Map(func(r rune) rune {
@@ -64,6 +98,8 @@ func Open(tb testing.TB, opts archive.Options) *archive.Archive {
 
 // OpenDir opens the archive whose data directory is dir (the filestore in
 // dir/store, as akte lays it out), both closed at the end of the test.
+// Without a Converter in opts it uses archive.PassThrough: engine tests
+// exercise the protocol; the PDF/A stage has tests of its own.
 func OpenDir(tb testing.TB, dir string, opts archive.Options) (*archive.Archive, *filestore.Store) {
 	tb.Helper()
 	st, err := filestore.Open(filepath.Join(dir, "store"), nil)
@@ -72,6 +108,9 @@ func OpenDir(tb testing.TB, dir string, opts archive.Options) (*archive.Archive,
 	}
 	tb.Cleanup(func() { st.Close() })
 	opts.Store, opts.Dir = st, dir
+	if opts.Converter == nil {
+		opts.Converter = archive.PassThrough{}
+	}
 	a, _, err := archive.Open(context.Background(), opts)
 	if err != nil {
 		tb.Fatal(err)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -9,11 +10,14 @@ import (
 	"strings"
 
 	"akte/archive"
+	"akte/pdfa"
 )
 
 type ingestOptions struct {
 	citizen, class, title, date, source, idemKey string
 	facts                                        factFlags
+	// A form submission instead of a file.
+	form, values, signature string
 }
 
 // factFlags collects repeated --fact name=YYYY-MM-DD.
@@ -40,17 +44,72 @@ func cmdIngest(ctx context.Context, g *globals, args []string, stdout, stderr io
 	fs.StringVar(&o.source, "source", "import", "where it came from: portal, counter, scan, import, api")
 	fs.StringVar(&o.idemKey, "idempotency-key", "", "retry `KEY`: the same key never archives twice")
 	fs.Var(o.facts, "fact", "a named date `name=YYYY-MM-DD` (repeatable), e.g. valid_until=2031-03-01")
+	fs.StringVar(&o.form, "form", "", "archive a form submission for `TEMPLATE` (registration, deregistration, passport-application, id-card-application, birth-certificate-request) instead of a FILE")
+	fs.StringVar(&o.values, "values", "", "with --form: the field values, a JSON object in `FILE`")
+	fs.StringVar(&o.signature, "signature", "", "with --form: the handwritten signature from the tablet, a PNG `FILE`")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return usageError{"ingest takes exactly one FILE (use - for standard input)"}
+	if o.form != "" {
+		if len(pos) != 0 || o.values == "" {
+			return usageError{"ingest --form TEMPLATE takes --values FILE and no document FILE"}
+		}
+		if o.class == "" {
+			o.class = o.form // the built-in templates are named after their class
+		}
+	} else if len(pos) != 1 {
+		return usageError{"ingest takes exactly one FILE (use - for standard input), or --form"}
 	}
 	if o.citizen == "" || o.class == "" {
 		return usageError{"ingest needs --citizen and --class"}
 	}
+	if o.form != "" {
+		return runIngestForm(ctx, g, o, stdout, stderr)
+	}
 	return runIngest(ctx, g, o, pos[0], stdout, stderr)
+}
+
+// runIngestForm builds the submission (template, values, signature) that
+// is archived as the original; the PDF/A stage renders it.
+func runIngestForm(ctx context.Context, g *globals, o ingestOptions, stdout, stderr io.Writer) error {
+	sub := pdfa.Submission{Template: o.form}
+	vb, err := readInput(o.values, 1<<20)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(vb, &sub.Values); err != nil {
+		return &archive.FieldError{Kind: archive.ErrRefused, Field: "values", Reason: fmt.Sprintf("%s is not a JSON object of field values: %v", o.values, err)}
+	}
+	if o.signature != "" {
+		if sub.Signature, err = readInput(o.signature, 8<<20); err != nil {
+			return err
+		}
+	}
+	if o.title == "" {
+		if t, ok := pdfa.LookupFormTemplate(o.form); ok {
+			o.title = t.Title
+		}
+	}
+	body, err := json.Marshal(sub)
+	if err != nil {
+		return err
+	}
+	return ingestBody(ctx, g, o, bytes.NewReader(body), archive.MediaForm, stdout, stderr)
+}
+
+// readInput reads a small input file, refusing it with a clear reason.
+func readInput(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, &archive.FieldError{Kind: archive.ErrRefused, Field: "document", Reason: fmt.Sprintf("cannot read %s: %v", path, unwrapPath(err))}
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil || int64(len(b)) > limit {
+		return nil, &archive.FieldError{Kind: archive.ErrRefused, Field: "document", Reason: fmt.Sprintf("cannot read %s: unreadable or larger than %d bytes", path, limit)}
+	}
+	return b, nil
 }
 
 func runIngest(ctx context.Context, g *globals, o ingestOptions, path string, stdout, stderr io.Writer) error {
@@ -66,6 +125,10 @@ func runIngest(ctx context.Context, g *globals, o ingestOptions, path string, st
 		}
 		body = f
 	}
+	return ingestBody(ctx, g, o, body, "", stdout, stderr)
+}
+
+func ingestBody(ctx context.Context, g *globals, o ingestOptions, body io.Reader, mediaType string, stdout, stderr io.Writer) error {
 	a, _, closeArchive, err := openArchive(ctx, g, stderr, nil)
 	if err != nil {
 		return err
@@ -74,7 +137,7 @@ func runIngest(ctx context.Context, g *globals, o ingestOptions, path string, st
 	res, err := a.Ingest(ctx, archive.IngestRequest{
 		Citizen: archive.CitizenID(o.citizen), Class: archive.Class(o.class), Title: o.title,
 		Source: archive.Source(o.source), Date: archive.Date(o.date), Facts: o.facts,
-		IdempotencyKey: o.idemKey, Body: body, Actor: cliActor(),
+		IdempotencyKey: o.idemKey, Body: body, MediaType: mediaType, Actor: cliActor(),
 	})
 	if err != nil {
 		return err

@@ -11,6 +11,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"akte/pdfa"
 )
 
 // Exit codes. Documented in the README and in `akte help`.
@@ -39,10 +41,14 @@ func commands() []command {
 		{"verify", "re-read every object and check its SHA-256", cmdVerify},
 		{"audit", "verify or seal the audit log", cmdAudit},
 		{"reindex", "rebuild the catalog from the store alone", cmdReindex},
+		{"pdfa", "check a file against PDF/A-2b, or convert one to it", cmdPDFA},
 	}
 }
 
 func main() {
+	// The PDF/A checker re-executes this binary as a sandboxed worker for
+	// untrusted files; in that role it never returns from here.
+	pdfa.RunWorkerIfRequested()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()

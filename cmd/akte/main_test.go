@@ -14,11 +14,15 @@ import (
 	"github.com/minio/minio-go/v7"
 
 	"akte/archive/archivetest"
+	"akte/pdfa"
 	"akte/archive/store/s3store"
 	"akte/archive/store/s3store/s3test"
 )
 
-func TestMain(m *testing.M) { s3test.Main(m) }
+func TestMain(m *testing.M) {
+	pdfa.RunWorkerIfRequested()
+	s3test.Main(m)
+}
 
 // cli runs one akte command line in-process with the environment env.
 type cli struct {
@@ -55,7 +59,8 @@ func writeTemp(t *testing.T, name string, data []byte) string {
 // byte of one stored object: verify names exactly that object, exit 5.
 func TestIngestGetVerifyFlip(t *testing.T) {
 	c, dir := newCLI(t)
-	pdf := archivetest.MakePDF("Antrag auf Personalausweis", "Bearbeitung im Buergerbuero")
+	// A PDF/A-2b input is archived as is: the archive copy is the input.
+	pdf := archivetest.MakePDFA(t, "Schäfer")
 	in := writeTemp(t, "antrag.pdf", pdf)
 	r := c.run("ingest", in, "--citizen", "P-4711", "--class", "id-card-application", "--title", "Personalausweis", "--fact", "valid_until=2034-05-01")
 	if r.code != 0 {
@@ -210,7 +215,7 @@ func TestS3RoundTripAndReindex(t *testing.T) {
 	c, _ := newCLI(t)
 	cfg := s3test.Start(t)
 	s3Env(c, cfg)
-	pdf := archivetest.MakePDF("Geburtsurkunde", "Antrag")
+	pdf := archivetest.MakePDFA(t, "Neumann")
 	r := c.run("ingest", writeTemp(t, "a.pdf", pdf), "--citizen", "C1", "--class", "birth-certificate-request")
 	if r.code != 0 {
 		t.Fatalf("ingest on s3: exit %d: %s", r.code, r.stderr)
@@ -256,7 +261,7 @@ func TestHelp(t *testing.T) {
 // Editing one audit entry is detected by `akte audit verify` (exit 5).
 func TestAuditVerifyDetectsEdit(t *testing.T) {
 	c, dir := newCLI(t)
-	in := writeTemp(t, "a.pdf", archivetest.MakePDF("a", "b"))
+	in := writeTemp(t, "a.pdf", archivetest.MakePDFA(t, "Becker"))
 	r := c.run("ingest", in, "--citizen", "C1", "--class", "tax")
 	id := strings.TrimSpace(r.stdout)
 	c.run("get", id, "--purpose", "Pruefung")
@@ -287,5 +292,58 @@ func TestAuditVerifyDetectsEdit(t *testing.T) {
 	// The archive refuses to append to a tampered log.
 	if r := c.run("get", id); r.code != exitIntegrity || !strings.Contains(r.stderr, "akte audit verify") {
 		t.Fatalf("open with tampered audit log: exit %d: %s", r.code, r.stderr)
+	}
+}
+
+// A form submission from the counter: values and the tablet's signature
+// become a rendered PDF/A; the submission itself is the original.
+func TestIngestForm(t *testing.T) {
+	c, _ := newCLI(t)
+	values := writeTemp(t, "values.json", []byte(`{"move_in_date":"2026-10-01","dwelling":"Hauptwohnung","street":"Lindenstraße 4",
+		"postal_code":"12345","city":"Musterstadt","family_name":"Weiß","given_names":"Jürgen","birth_date":"1970-01-01",
+		"birth_place":"Görlitz","nationality":"deutsch","place":"Musterstadt","signed_on":"2026-10-02"}`))
+	r := c.run("ingest", "--form", "registration", "--values", values, "--citizen", "P-77", "--source", "counter")
+	if r.code != 0 {
+		t.Fatalf("ingest --form: exit %d: %s", r.code, r.stderr)
+	}
+	id := strings.TrimSpace(r.stdout)
+	out := filepath.Join(t.TempDir(), "anmeldung.pdf")
+	if r := c.run("get", id, "-o", out); r.code != 0 {
+		t.Fatalf("get: exit %d: %s", r.code, r.stderr)
+	}
+	if r := c.run("pdfa", "check", out); r.code != 0 || !strings.Contains(r.stdout, "conforms to PDF/A-2b") {
+		t.Fatalf("pdfa check of the rendered form: exit %d: %s", r.code, r.stdout)
+	}
+	r = c.run("get", id, "--json")
+	if r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	if r := c.run("get", id, "--original"); !strings.Contains(r.stdout, `"template":"registration"`) || !strings.Contains(r.stdout, "Weiß") {
+		t.Fatalf("original is not the submission: %s", r.stdout)
+	}
+	// A missing required field is refused, naming it.
+	bad := writeTemp(t, "bad.json", []byte(`{"street":"Lindenstraße 4"}`))
+	if r := c.run("ingest", "--form", "registration", "--values", bad, "--citizen", "P-77"); r.code != exitRefused || !strings.Contains(r.stderr, "form.") {
+		t.Fatalf("incomplete form: exit %d: %s", r.code, r.stderr)
+	}
+}
+
+func TestPDFACheckAndConvert(t *testing.T) {
+	c, _ := newCLI(t)
+	plain := writeTemp(t, "plain.pdf", archivetest.MakePDF("Bescheid", "Gewerbesteuer"))
+	r := c.run("pdfa", "check", plain)
+	if r.code != exitRefused || !strings.Contains(r.stdout, "VIOLATION 6.") {
+		t.Fatalf("pdfa check of a plain PDF: exit %d: %s", r.code, r.stdout)
+	}
+	out := filepath.Join(t.TempDir(), "out.pdf")
+	r = c.run("pdfa", "convert", plain, out)
+	if r.code != 0 {
+		if strings.Contains(r.stderr, "Ghostscript is not installed") && os.Getenv("AKTE_TEST_STRICT") != "1" {
+			t.Skip("ghostscript not installed")
+		}
+		t.Fatalf("pdfa convert: exit %d: %s", r.code, r.stderr)
+	}
+	if r := c.run("pdfa", "check", out); r.code != 0 {
+		t.Fatalf("converted file does not conform: %s", r.stdout)
 	}
 }

@@ -1,0 +1,94 @@
+package archive
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"akte/pdfa"
+)
+
+// MediaForm is the media type of a form submission: the JSON of a
+// pdfa.Submission (template ID, values, optional signature). The
+// submission is the original; the rendered PDF/A is the archive copy.
+const MediaForm = "application/vnd.akte.form+json"
+
+// PDFA is the PDF/A stage: every archive copy is PDF/A-2b. PDFs that
+// already conform are kept byte for byte, others are rewritten (Ghostscript)
+// and checked again, or refused with the violated clauses; images become
+// one page each at their resolution; form submissions are rendered. Text
+// for search comes from the renderer, or from pdftotext for PDFs.
+type PDFA struct {
+	// PDF bounds the check and rewrite of input PDFs; nil: defaults.
+	PDF *pdfa.ConvertOptions
+	// Now stamps rendered documents; nil: time.Now.
+	Now func() time.Time
+}
+
+// Convert implements Converter.
+func (c PDFA) Convert(ctx context.Context, in ConvertInput) (ConvertOutput, error) {
+	now := time.Now
+	if c.Now != nil {
+		now = c.Now
+	}
+	switch in.MediaType {
+	case "application/pdf":
+		return c.convertPDF(ctx, in)
+	case "image/jpeg", "image/png", "image/tiff":
+		res, err := pdfa.ImageToPDF(ctx, in.Data, &pdfa.ImageOptions{Title: in.Title, Now: now()})
+		if err != nil {
+			return ConvertOutput{}, refusedBy(ctx, err)
+		}
+		return ConvertOutput{PDF: res.PDF, Text: res.Text, Stages: map[string]string{"pdfa": "image"}}, nil
+	case MediaForm:
+		var sub pdfa.Submission
+		dec := json.NewDecoder(bytes.NewReader(in.Data))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&sub); err != nil {
+			return ConvertOutput{}, &FieldError{Kind: ErrRefused, Field: "form", Reason: "submission is not valid JSON: " + err.Error()}
+		}
+		res, err := pdfa.RenderForm(ctx, sub, &pdfa.RenderOptions{Title: in.Title, Now: now()})
+		if err != nil {
+			var se *pdfa.SubmissionError
+			if errors.As(err, &se) {
+				return ConvertOutput{}, &FieldError{Kind: ErrInvalid, Field: "form." + se.Field, Reason: se.Reason}
+			}
+			return ConvertOutput{}, refusedBy(ctx, err)
+		}
+		return ConvertOutput{PDF: res.PDF, Text: res.Text, Stages: map[string]string{"pdfa": "form:" + sub.Template}}, nil
+	}
+	return ConvertOutput{}, refused("type %s is not supported", nonEmpty(in.MediaType, "unknown"))
+}
+
+func (c PDFA) convertPDF(ctx context.Context, in ConvertInput) (ConvertOutput, error) {
+	res, err := pdfa.ConvertPDF(ctx, in.Data, c.PDF)
+	if err != nil {
+		return ConvertOutput{}, refusedBy(ctx, err)
+	}
+	stages := map[string]string{"pdfa": string(res.Outcome)}
+	if res.Signed {
+		// The original stays byte-exact beside the archive copy; whether
+		// its signature verifies is recorded once signing lands.
+		stages["original_signed"] = "true"
+	}
+	text, err := pdfa.ExtractText(ctx, res.PDF)
+	switch {
+	case errors.Is(err, pdfa.ErrNoTextTool):
+		stages["text"] = "unavailable: " + err.Error()
+	case err != nil:
+		stages["text"] = "failed: " + err.Error()
+	}
+	return ConvertOutput{PDF: res.PDF, Text: text, Stages: stages}, nil
+}
+
+// refusedBy turns a pdfa refusal into the archive's kind, keeping its
+// reason (which names the clauses or the limit). A cancelled request stays
+// a cancellation.
+func refusedBy(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return &FieldError{Kind: ErrRefused, Field: "document", Reason: err.Error()}
+}

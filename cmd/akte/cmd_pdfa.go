@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"akte/archive"
+	"akte/pdfa"
+)
+
+func cmdPDFA(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet(g, "pdfa", "pdfa check FILE | pdfa convert IN OUT", stderr)
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(pos) == 2 && pos[0] == "check":
+		return runPDFACheck(ctx, g, pos[1], stdout)
+	case len(pos) == 3 && pos[0] == "convert":
+		return runPDFAConvert(ctx, g, pos[1], pos[2], stdout)
+	}
+	return usageError{"pdfa takes: check FILE, or convert IN OUT"}
+}
+
+// runPDFACheck prints the violated clauses of ISO 19005-2 (level b); exit
+// 0 when the file conforms, 3 when it does not.
+func runPDFACheck(ctx context.Context, g *globals, path string, stdout io.Writer) error {
+	data, err := readInput(path, 1<<30)
+	if err != nil {
+		return err
+	}
+	rep, err := pdfa.Check(ctx, data, nil)
+	if err != nil {
+		return &archive.FieldError{Kind: archive.ErrRefused, Field: "document", Reason: fmt.Sprintf("%s cannot be checked: %v", path, err)}
+	}
+	if g.json {
+		if err := writeJSON(stdout, rep); err != nil {
+			return err
+		}
+	} else {
+		for _, v := range rep.Violations {
+			obj := ""
+			if v.Object != "" {
+				obj = " (" + v.Object + ")"
+			}
+			fmt.Fprintf(stdout, "VIOLATION %s%s: %s\n", v.Clause, obj, v.Message)
+		}
+		verdict := "conforms to PDF/A-2b"
+		if !rep.OK() {
+			verdict = fmt.Sprintf("does NOT conform to PDF/A-2b: %d violations of clauses %v", len(rep.Violations), rep.Clauses())
+		}
+		fmt.Fprintf(stdout, "%s %s\n", path, verdict)
+	}
+	if !rep.OK() {
+		return exitError{exitRefused}
+	}
+	return nil
+}
+
+// runPDFAConvert makes a PDF/A-2b file from a PDF, JPEG, PNG or TIFF
+// exactly as ingest would, and writes it to out.
+func runPDFAConvert(ctx context.Context, g *globals, in, out string, stdout io.Writer) error {
+	data, err := readInput(in, 1<<30)
+	if err != nil {
+		return err
+	}
+	media := archive.Sniff(data)
+	res, err := archive.PDFA{}.Convert(ctx, archive.ConvertInput{Data: data, MediaType: media})
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(out, res.PDF); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s → %s (%s, %d bytes)\n", in, out, res.Stages["pdfa"], len(res.PDF))
+	return nil
+}

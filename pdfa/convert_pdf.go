@@ -1,0 +1,222 @@
+package pdfa
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"akte/pdfa/internal/pdfw"
+)
+
+// PDFOutcome says how an input PDF became its archive copy.
+type PDFOutcome string
+
+const (
+	// PDFKept: the input already is PDF/A-2b (per Check) and is archived
+	// byte for byte.
+	PDFKept PDFOutcome = "kept"
+	// PDFGhostscript: the input was rewritten by Ghostscript's PDF/A-2
+	// output and the result passed Check.
+	PDFGhostscript PDFOutcome = "ghostscript"
+)
+
+// Refusals of ConvertPDF. Test with errors.Is; a *RefusedError carries the
+// violated clauses.
+var (
+	ErrEncrypted     = errors.New("pdf is encrypted or password-protected")
+	ErrNotConformant = errors.New("pdf cannot be made PDF/A-2b")
+)
+
+// RefusedError is a PDF that could not be made conformant. Report lists
+// the clauses the input (or Ghostscript's rewrite of it) still violates.
+type RefusedError struct {
+	Reason string
+	Report *Report
+}
+
+func (e *RefusedError) Error() string {
+	var cl []string
+	for _, c := range e.Report.Clauses() {
+		cl = append(cl, string(c))
+	}
+	return fmt.Sprintf("%s: violates ISO 19005-2 %s", e.Reason, strings.Join(cl, ", "))
+}
+
+// Is makes errors.Is(err, ErrNotConformant) true.
+func (e *RefusedError) Is(target error) bool { return target == ErrNotConformant }
+
+// ConvertOptions configure ConvertPDF. A nil *ConvertOptions means the
+// defaults.
+type ConvertOptions struct {
+	// Check bounds each check of the input and of a rewrite.
+	Check *CheckOptions
+	// Ghostscript is the gs program; "" looks up "gs" on PATH, "-" never
+	// uses Ghostscript.
+	Ghostscript string
+	// Timeout bounds one Ghostscript run (default 30 s).
+	Timeout time.Duration
+	// MaxMemory bounds Ghostscript's address space (default 2 GiB).
+	MaxMemory int64
+}
+
+// PDFResult is an archive copy made from an input PDF.
+type PDFResult struct {
+	PDF     []byte
+	Outcome PDFOutcome
+	// Report is the check of the archive copy (OK, possibly with
+	// advisories).
+	Report *Report
+	// Signed: the input carries a digital signature. ConvertPDF never
+	// modifies it in place; a rewrite invalidates the signature in the
+	// archive copy, so the original must be kept beside it.
+	Signed bool
+}
+
+// ConvertPDF makes the archive copy of an input PDF: kept as is when it
+// already is PDF/A-2b, otherwise rewritten by Ghostscript (when installed)
+// and checked again. Encrypted files are refused with ErrEncrypted; files
+// that cannot be made conformant with a *RefusedError naming the clauses;
+// files that cannot even be checked with Check's errors (ErrNotPDF, …).
+// It never modifies data.
+func ConvertPDF(ctx context.Context, data []byte, opts *ConvertOptions) (*PDFResult, error) {
+	var o ConvertOptions
+	if opts != nil {
+		o = *opts
+	}
+	rep, err := Check(ctx, data, o.Check)
+	if err != nil {
+		return nil, err
+	}
+	signed := looksSigned(data)
+	if rep.OK() {
+		return &PDFResult{PDF: data, Outcome: PDFKept, Report: rep, Signed: signed}, nil
+	}
+	if encrypted(rep) {
+		return nil, fmt.Errorf("convert pdf: %w", ErrEncrypted)
+	}
+	gs, gsErr := findGhostscript(o.Ghostscript)
+	if gsErr != nil {
+		return nil, &RefusedError{Reason: "not PDF/A-2b and " + gsErr.Error(), Report: rep}
+	}
+	out, err := runGhostscript(ctx, gs, data, o)
+	if err != nil {
+		return nil, &RefusedError{Reason: "not PDF/A-2b and the Ghostscript rewrite failed (" + err.Error() + ")", Report: rep}
+	}
+	rep2, err := Check(ctx, out, o.Check)
+	if err != nil {
+		return nil, &RefusedError{Reason: "not PDF/A-2b and the Ghostscript rewrite cannot be checked (" + err.Error() + ")", Report: rep}
+	}
+	if !rep2.OK() {
+		return nil, &RefusedError{Reason: "not PDF/A-2b even after a Ghostscript rewrite", Report: rep2}
+	}
+	return &PDFResult{PDF: out, Outcome: PDFGhostscript, Report: rep2, Signed: signed}, nil
+}
+
+// encrypted reports whether Check found an Encrypt entry (clause 6.1.3).
+func encrypted(rep *Report) bool {
+	for _, v := range rep.Violations {
+		if v.Clause == "6.1.3" && strings.Contains(strings.ToLower(v.Message), "encrypt") {
+			return true
+		}
+	}
+	return false
+}
+
+// looksSigned reports whether data contains a signature dictionary.
+func looksSigned(data []byte) bool {
+	return bytes.Contains(data, []byte("/ByteRange")) &&
+		(bytes.Contains(data, []byte("/Sig")) || bytes.Contains(data, []byte("/DocTimeStamp")))
+}
+
+func findGhostscript(path string) (string, error) {
+	switch path {
+	case "-":
+		return "", errors.New("Ghostscript is disabled")
+	case "":
+		path = "gs"
+	}
+	p, err := exec.LookPath(path)
+	if err != nil {
+		return "", errors.New("Ghostscript is not installed (apt-get install ghostscript) to rewrite it")
+	}
+	return p, nil
+}
+
+// pdfmarkOutputIntent attaches an sRGB OutputIntent (GTS_PDFA1) to the
+// document Ghostscript writes; %s is the ICC profile's path.
+const pdfmarkOutputIntent = `%%!
+[/_objdef {akteICC} /type /stream /OBJ pdfmark
+[{akteICC} << /N 3 >> /PUT pdfmark
+[{akteICC} (%s) (r) file /PUT pdfmark
+[/_objdef {akteOI} /type /dict /OBJ pdfmark
+[{akteOI} << /Type /OutputIntent /S /GTS_PDFA1 /DestOutputProfile {akteICC} /OutputConditionIdentifier (sRGB IEC61966-2.1) /Info (sRGB IEC61966-2.1) >> /PUT pdfmark
+[{Catalog} << /OutputIntents [ {akteOI} ] >> /PUT pdfmark
+`
+
+// runGhostscript rewrites data as PDF/A-2 in a temporary directory, under
+// a deadline and an address-space limit. Ghostscript exits 0 even when it
+// silently drops PDF/A, so the caller re-checks the output.
+func runGhostscript(ctx context.Context, gs string, data []byte, o ConvertOptions) ([]byte, error) {
+	timeout := o.Timeout
+	if timeout <= 0 {
+		timeout = 30 * time.Second
+	}
+	mem := o.MaxMemory
+	if mem <= 0 {
+		mem = 2 << 30
+	}
+	dir, err := os.MkdirTemp("", "akte-gs-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	in, out := filepath.Join(dir, "in.pdf"), filepath.Join(dir, "out.pdf")
+	icc, def := filepath.Join(dir, "srgb.icc"), filepath.Join(dir, "pdfa_def.ps")
+	if err := os.WriteFile(in, data, 0o600); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(icc, pdfw.SRGBProfile(), 0o600); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(def, []byte(fmt.Sprintf(pdfmarkOutputIntent, icc)), 0o600); err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	// ulimit bounds the address space; exec keeps one process to kill.
+	script := fmt.Sprintf(`ulimit -v %d && exec "$0" "$@"`, mem/1024)
+	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", script, gs,
+		"-dPDFA=2", "-dBATCH", "-dNOPAUSE", "-dQUIET", "-dSAFER", "-dNOOUTERSAVE",
+		"--permit-file-read="+dir+"/",
+		"-sDEVICE=pdfwrite", "-sColorConversionStrategy=RGB", "-dPDFACompatibilityPolicy=1",
+		"-sOutputFile="+out, def, in)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	cmd.Stdout = &stderr
+	cmd.WaitDelay = 2 * time.Second
+	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("ghostscript exceeded %s", timeout)
+		}
+		return nil, fmt.Errorf("ghostscript: %v: %s", err, tail(stderr.String(), 300))
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		return nil, fmt.Errorf("ghostscript wrote no output: %s", tail(stderr.String(), 300))
+	}
+	return b, nil
+}
+
+func tail(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if len(s) > n {
+		return "…" + s[len(s)-n:]
+	}
+	return s
+}

@@ -1,0 +1,170 @@
+package pdfa
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"akte/pdfa/internal/pdfw"
+)
+
+// Errors ImageToPDF returns, wrapped with details; test with errors.Is.
+var (
+	// ErrInvalidImage: the data is truncated or malformed.
+	ErrInvalidImage = errors.New("invalid image")
+	// ErrUnsupportedImage: a format or variant ImageToPDF does not take
+	// (e.g. GIF, 12-bit or arithmetic-coded JPEG, BigTIFF, CMYK TIFF).
+	ErrUnsupportedImage = errors.New("unsupported image")
+	// ErrImageTooLarge: over a size budget (bytes, pixels or pages); checked
+	// from the headers before anything is decoded.
+	ErrImageTooLarge = errors.New("image too large")
+)
+
+// ImageOptions control ImageToPDF. A nil *ImageOptions means defaults.
+type ImageOptions struct {
+	// Part is the PDF/A part: 2 (default) or 1 for a PDF/A-1b-compatible
+	// file.
+	Part int
+	// Title is the document title; empty means none.
+	Title string
+	// Producer is written to pdf:Producer; default "Akte".
+	Producer string
+	// Now is the creation time written to the metadata. Zero means the time
+	// of the call; set it for reproducible output.
+	Now time.Time
+	// DPI, when positive, overrides the resolution the file declares. The
+	// page is width × 72/DPI points wide.
+	DPI float64
+	// MaxBytes is the largest input accepted; default 256 MiB.
+	MaxBytes int
+	// MaxPixels is the most pixels one page may have; default 40 million
+	// (A4 at 600 dpi is 35 million). Decoding takes up to 8 bytes a pixel.
+	MaxPixels int64
+	// MaxPages is the most pages a TIFF may have; default 1000.
+	MaxPages int
+}
+
+// DefaultDPI is the resolution assumed when an image declares none.
+const DefaultDPI = 300
+
+func (o *ImageOptions) withDefaults() ImageOptions {
+	v := ImageOptions{}
+	if o != nil {
+		v = *o
+	}
+	if v.MaxBytes <= 0 {
+		v.MaxBytes = 256 << 20
+	}
+	if v.MaxPixels <= 0 {
+		v.MaxPixels = 40_000_000
+	}
+	if v.MaxPages <= 0 {
+		v.MaxPages = 1000
+	}
+	return v
+}
+
+// ImageToPDF converts a JPEG, PNG or (multi-page) TIFF image to PDF/A, one
+// page per image, each page sized from the resolution the file declares
+// (JFIF density, PNG pHYs, TIFF XResolution/YResolution), 300 dpi when it
+// declares none, so an A4 scan gives an A4 page.
+//
+// JPEG data is embedded unchanged (DCTDecode) after its marker structure
+// has been checked; CMYK JPEGs are decoded, converted to RGB and
+// re-encoded. PNG and TIFF pages are decoded and stored losslessly (Flate):
+// 16-bit samples become 8-bit, palettes RGB, alpha is flattened onto white,
+// and black-and-white pages are stored at 1 bit per pixel.
+//
+// Sizes are checked from the headers before any decoding: errors wrap
+// ErrImageTooLarge, ErrInvalidImage or ErrUnsupportedImage. Decoders run
+// with panics recovered. ctx is checked before each page. Result.Text is
+// empty (images carry no text until OCR). Safe for concurrent use.
+func ImageToPDF(ctx context.Context, data []byte, opts *ImageOptions) (*Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	o := opts.withDefaults()
+	if len(data) > o.MaxBytes {
+		return nil, fmt.Errorf("convert image: %w: %d bytes, at most %d", ErrImageTooLarge, len(data), o.MaxBytes)
+	}
+	dopts, err := renderDocOptions(o.Part, o.Title, o.Producer, o.Now)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := pdfw.New(dopts)
+	if err != nil {
+		return nil, fmt.Errorf("convert image: %w", err)
+	}
+	switch {
+	case bytes.HasPrefix(data, []byte{0xff, 0xd8}):
+		err = imgJPEGPage(doc, data, &o)
+	case bytes.HasPrefix(data, imgPNGMagic):
+		err = imgPNGPage(doc, data, &o)
+	case bytes.HasPrefix(data, []byte("II*\x00")), bytes.HasPrefix(data, []byte("MM\x00*")):
+		err = imgTIFFPages(ctx, doc, data, &o)
+	case bytes.HasPrefix(data, []byte("II+\x00")), bytes.HasPrefix(data, []byte("MM\x00+")):
+		err = fmt.Errorf("%w: BigTIFF", ErrUnsupportedImage)
+	default:
+		err = fmt.Errorf("%w: not a JPEG, PNG or TIFF file", ErrUnsupportedImage)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("convert image: %w", err)
+	}
+	pdf, err := doc.Bytes()
+	if err != nil {
+		return nil, fmt.Errorf("convert image: %w", err)
+	}
+	return &Result{PDF: pdf, Title: dopts.Title}, nil
+}
+
+// imgCheckPixels refuses a page over the pixel budget.
+func imgCheckPixels(w, h int, o *ImageOptions) error {
+	if w <= 0 || h <= 0 {
+		return fmt.Errorf("%w: empty image %dx%d", ErrInvalidImage, w, h)
+	}
+	if int64(w)*int64(h) > o.MaxPixels {
+		return fmt.Errorf("%w: %dx%d pixels, at most %d", ErrImageTooLarge, w, h, o.MaxPixels)
+	}
+	return nil
+}
+
+// imgAddPage adds img on a page of its own, sized from the resolution.
+func imgAddPage(doc *pdfw.Doc, img *pdfw.Image, dpiX, dpiY float64, o *ImageOptions) error {
+	w, h := imgPageSize(img.Width, img.Height, dpiX, dpiY, o.DPI)
+	ref, err := doc.AddImage(img)
+	if err != nil {
+		return err
+	}
+	p := doc.NewPage(w, h)
+	p.DrawImage(ref, 0, 0, w, h)
+	return doc.AddPage(p)
+}
+
+// imgPageSize returns the page size in points for an image of w × h pixels at
+// the given resolution (override first, then the file's, then DefaultDPI),
+// scaled when needed to stay within the page sizes PDF/A allows.
+func imgPageSize(w, h int, dpiX, dpiY, override float64) (float64, float64) {
+	usable := func(d float64) bool { return d >= 10 && d <= 50000 }
+	switch {
+	case override > 0:
+		dpiX, dpiY = override, override
+	case usable(dpiX) && usable(dpiY):
+	case usable(dpiX):
+		dpiY = dpiX
+	case usable(dpiY):
+		dpiX = dpiY
+	default:
+		dpiX, dpiY = DefaultDPI, DefaultDPI
+	}
+	pw, ph := float64(w)*72/dpiX, float64(h)*72/dpiY
+	if m := max(pw, ph); m > pdfw.MaxPageSize {
+		pw, ph = pw*pdfw.MaxPageSize/m, ph*pdfw.MaxPageSize/m
+	}
+	if m := min(pw, ph); m < pdfw.MinPageSize {
+		s := pdfw.MinPageSize / m
+		pw, ph = min(pw*s, pdfw.MaxPageSize), min(ph*s, pdfw.MaxPageSize)
+	}
+	return pw, ph
+}

@@ -1,0 +1,346 @@
+package pdfa
+
+import (
+	"bytes"
+	"compress/zlib"
+	"context"
+	"encoding/binary"
+	"errors"
+	"hash/crc32"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
+	"math"
+	"regexp"
+	"strconv"
+	"testing"
+	"time"
+
+	"golang.org/x/image/tiff"
+
+	"akte/pdfa/internal/pdfw/pdfwtest"
+)
+
+// imgTestPicture is a w × h colour gradient with a dark diagonal.
+func imgTestPicture(w, h int) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			c := color.RGBA{uint8(x * 255 / w), uint8(y * 255 / h), 128, 255}
+			if imgAbs(x*h-y*w) < 3*w {
+				c = color.RGBA{20, 20, 20, 255}
+			}
+			img.SetRGBA(x, y, c)
+		}
+	}
+	return img
+}
+
+func imgAbs(v int) int {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+// imgMakeJPEG encodes img and, when dpi > 0, inserts a JFIF APP0 segment with
+// that density (Go's encoder writes none).
+func imgMakeJPEG(t testing.TB, img image.Image, dpi int) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 85}); err != nil {
+		t.Fatal(err)
+	}
+	b := buf.Bytes()
+	if dpi <= 0 {
+		return b
+	}
+	app0 := []byte{0xff, 0xe0, 0, 16, 'J', 'F', 'I', 'F', 0, 1, 2, 1, byte(dpi >> 8), byte(dpi), byte(dpi >> 8), byte(dpi), 0, 0}
+	return append(append(append([]byte{}, b[:2]...), app0...), b[2:]...)
+}
+
+// imgPNGChunk builds one PNG chunk with its CRC.
+func imgPNGChunk(typ string, body []byte) []byte {
+	c := binary.BigEndian.AppendUint32(nil, uint32(len(body)))
+	c = append(c, typ...)
+	c = append(c, body...)
+	return binary.BigEndian.AppendUint32(c, crc32.ChecksumIEEE(c[4:]))
+}
+
+// imgMakePNG encodes img and, when dpi > 0, inserts a pHYs chunk.
+func imgMakePNG(t testing.TB, img image.Image, dpi float64) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	b := buf.Bytes()
+	if dpi <= 0 {
+		return b
+	}
+	ppm := uint32(math.Round(dpi / 0.0254))
+	body := binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(nil, ppm), ppm)
+	body = append(body, 1)
+	ihdrEnd := 8 + 12 + 13
+	return append(append(append([]byte{}, b[:ihdrEnd]...), imgPNGChunk("pHYs", body)...), b[ihdrEnd:]...)
+}
+
+// imgMakeTIFF writes a little-endian, uncompressed, 8-bit gray TIFF with one
+// page per image and the given resolution (dots per inch).
+func imgMakeTIFF(pages []*image.Gray, dpi uint32) []byte {
+	le := binary.LittleEndian
+	out := []byte("II*\x00\x00\x00\x00\x00")
+	prevNext := 4
+	for _, pg := range pages {
+		w, h := pg.Bounds().Dx(), pg.Bounds().Dy()
+		pix := len(out)
+		out = append(out, pg.Pix...)
+		res := len(out)
+		out = le.AppendUint32(le.AppendUint32(out, dpi), 1)
+		if len(out)%2 == 1 {
+			out = append(out, 0)
+		}
+		ifd := len(out)
+		le.PutUint32(out[prevNext:], uint32(ifd))
+		type entry struct {
+			tag, typ uint16
+			val      uint32
+		}
+		es := []entry{{256, 4, uint32(w)}, {257, 4, uint32(h)}, {258, 3, 8}, {259, 3, 1}, {262, 3, 1},
+			{273, 4, uint32(pix)}, {277, 3, 1}, {278, 4, uint32(h)}, {279, 4, uint32(w * h)},
+			{282, 5, uint32(res)}, {283, 5, uint32(res)}, {296, 3, 2}}
+		out = le.AppendUint16(out, uint16(len(es)))
+		for _, e := range es {
+			out = le.AppendUint16(le.AppendUint16(out, e.tag), e.typ)
+			out = le.AppendUint32(out, 1)
+			if e.typ == 3 {
+				out = le.AppendUint32(out, e.val&0xffff)
+			} else {
+				out = le.AppendUint32(out, e.val)
+			}
+		}
+		prevNext = len(out)
+		out = le.AppendUint32(out, 0)
+	}
+	return out
+}
+
+func imgGrayPage(w, h int, bilevel bool) *image.Gray {
+	g := image.NewGray(image.Rect(0, 0, w, h))
+	for i := range g.Pix {
+		x, y := i%w, i/w
+		v := uint8((x + y) % 256)
+		if bilevel {
+			v = 255
+			if (x/7+y/11)%5 == 0 {
+				v = 0
+			}
+		}
+		g.Pix[i] = v
+	}
+	return g
+}
+
+var imgMediaBox = regexp.MustCompile(`/MediaBox \[0 0 ([0-9.]+) ([0-9.]+)\]`)
+
+// imgPageSizes returns the MediaBox sizes of the pages in pdf, in order.
+func imgPageSizes(t testing.TB, pdf []byte) [][2]float64 {
+	t.Helper()
+	var out [][2]float64
+	for _, m := range imgMediaBox.FindAllSubmatch(pdf, -1) {
+		w, _ := strconv.ParseFloat(string(m[1]), 64)
+		h, _ := strconv.ParseFloat(string(m[2]), 64)
+		out = append(out, [2]float64{w, h})
+	}
+	return out
+}
+
+func TestImageToPDF(t *testing.T) {
+	alpha := image.NewNRGBA64(image.Rect(0, 0, 120, 80))
+	for i := range 120 {
+		for j := range 80 {
+			alpha.Set(i, j, color.NRGBA64{0xffff, uint16(j * 800), 0, uint16(i * 500)})
+		}
+	}
+	pal := image.NewPaletted(image.Rect(0, 0, 50, 50), color.Palette{color.White, color.RGBA{200, 0, 0, 255}, color.Black})
+	for i := range pal.Pix {
+		pal.Pix[i] = uint8(i % 3)
+	}
+	cmyk := image.NewCMYK(image.Rect(0, 0, 64, 48))
+	for i := range cmyk.Pix {
+		cmyk.Pix[i] = uint8(i * 7)
+	}
+	var tifRGB bytes.Buffer
+	if err := tiff.Encode(&tifRGB, imgTestPicture(90, 60), &tiff.Options{Compression: tiff.Deflate}); err != nil {
+		t.Fatal(err)
+	}
+	a4w, a4h := 2480, 3508
+	cases := []struct {
+		name  string
+		data  []byte
+		pages [][2]float64 // expected page sizes in points (±0.5)
+		dct   bool
+	}{
+		{"jpeg A4 300dpi", imgMakeJPEG(t, imgTestPicture(a4w/4, a4h/4), 75), [][2]float64{{595.2, 841.9}}, true},
+		{"jpeg no density", imgMakeJPEG(t, imgTestPicture(300, 150), 0), [][2]float64{{72, 36}}, true},
+		{"jpeg gray", imgMakeJPEG(t, imgGrayPage(200, 100, false), 200), [][2]float64{{72, 36}}, true},
+		{"jpeg cmyk", imgMakeJPEG(t, cmyk, 0), [][2]float64{{15.36, 11.52}}, true},
+		{"png A4 150dpi", imgMakePNG(t, imgTestPicture(a4w/2, a4h/2), 150), [][2]float64{{595.2, 841.9}}, false},
+		{"png 16-bit alpha", imgMakePNG(t, alpha, 0), [][2]float64{{28.8, 19.2}}, false},
+		{"png palette", imgMakePNG(t, pal, 72), [][2]float64{{50, 50}}, false},
+		{"tiff multi-page", imgMakeTIFF([]*image.Gray{imgGrayPage(300, 600, true), imgGrayPage(600, 300, false), imgGrayPage(31, 17, true)}, 100),
+			[][2]float64{{216, 432}, {432, 216}, {22.32, 12.24}}, false},
+		{"tiff rgb deflate 72dpi", tifRGB.Bytes(), [][2]float64{{90, 60}}, false},
+	}
+	for _, c := range cases {
+		for _, part := range []int{2, 1} {
+			t.Run(c.name+"/part"+strconv.Itoa(part), func(t *testing.T) {
+				res, err := ImageToPDF(context.Background(), c.data, &ImageOptions{Part: part, Title: "Scan „Müller“", Now: formRenderTime})
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := imgPageSizes(t, res.PDF)
+				if len(got) != len(c.pages) {
+					t.Fatalf("%d pages, want %d", len(got), len(c.pages))
+				}
+				for i := range got {
+					if math.Abs(got[i][0]-c.pages[i][0]) > 0.5 || math.Abs(got[i][1]-c.pages[i][1]) > 0.5 {
+						t.Errorf("page %d is %v, want %v", i+1, got[i], c.pages[i])
+					}
+				}
+				if c.dct != bytes.Contains(res.PDF, []byte("/DCTDecode")) {
+					t.Errorf("DCTDecode present = %v, want %v", !c.dct, c.dct)
+				}
+				if c.dct && c.name != "jpeg cmyk" && !bytes.Contains(res.PDF, c.data) {
+					t.Error("JPEG not embedded unchanged")
+				}
+				if bytes.Contains(res.PDF, []byte("/Interpolate")) || bytes.Contains(res.PDF, []byte("/SMask")) {
+					t.Error("image has /Interpolate or /SMask")
+				}
+				pdfwtest.QPDFCheck(t, res.PDF)
+				pdfwtest.PDFCPUValidate(t, res.PDF)
+				if part == 1 && (c.name == "jpeg A4 300dpi" || c.name == "tiff multi-page" || c.name == "png 16-bit alpha") {
+					pdfwtest.Preflight(t, res.PDF)
+				}
+			})
+		}
+	}
+}
+
+func TestImageA4At300DPI(t *testing.T) {
+	data := imgMakeJPEG(t, imgTestPicture(2480, 3508), 300)
+	res, err := ImageToPDF(context.Background(), data, &ImageOptions{Now: formRenderTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := imgPageSizes(t, res.PDF)
+	if len(got) != 1 || math.Abs(got[0][0]-595.2) > 0.5 || math.Abs(got[0][1]-841.9) > 0.5 {
+		t.Fatalf("page sizes %v, want A4 (595.3 × 841.9)", got)
+	}
+}
+
+// imgPNGBomb returns a valid PNG of w × h gray pixels, all zero: tiny on disk,
+// huge decoded.
+func imgPNGBomb(t testing.TB, w, h int) []byte {
+	t.Helper()
+	var z bytes.Buffer
+	zw, _ := zlib.NewWriterLevel(&z, zlib.BestCompression)
+	row := make([]byte, w+1)
+	for range h {
+		zw.Write(row)
+	}
+	zw.Close()
+	ihdr := binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(nil, uint32(w)), uint32(h))
+	ihdr = append(ihdr, 8, 0, 0, 0, 0)
+	out := append([]byte{}, imgPNGMagic...)
+	out = append(out, imgPNGChunk("IHDR", ihdr)...)
+	out = append(out, imgPNGChunk("IDAT", z.Bytes())...)
+	return append(out, imgPNGChunk("IEND", nil)...)
+}
+
+func TestHostileImages(t *testing.T) {
+	jpg := imgMakeJPEG(t, imgTestPicture(64, 64), 300)
+	pngData := imgMakePNG(t, imgTestPicture(64, 64), 300)
+	tif := imgMakeTIFF([]*image.Gray{imgGrayPage(40, 40, false), imgGrayPage(40, 40, false)}, 300)
+
+	hugePNG := append([]byte{}, pngData...)
+	copy(hugePNG[16:24], binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(nil, 100000), 100000))
+	hugeJPEG := append([]byte{}, jpg...)
+	if i := bytes.Index(hugeJPEG, []byte{0xff, 0xc0}); i > 0 {
+		copy(hugeJPEG[i+5:], []byte{0xff, 0xff, 0xff, 0xff})
+	}
+	loop := append([]byte{}, tif...)
+	// Point the second page's "next IFD" back at the first IFD.
+	first := binary.LittleEndian.Uint32(loop[4:])
+	n := binary.LittleEndian.Uint16(loop[first:])
+	second := binary.LittleEndian.Uint32(loop[int(first)+2+12*int(n):])
+	binary.LittleEndian.PutUint32(loop[int(second)+2+12*int(n):], first)
+	selfLoop := append([]byte{}, tif...)
+	binary.LittleEndian.PutUint32(selfLoop[int(first)+2+12*int(n):], first)
+	hugeTIFF := imgMakeTIFF([]*image.Gray{imgGrayPage(4, 4, false)}, 300)
+	first = binary.LittleEndian.Uint32(hugeTIFF[4:])
+	binary.LittleEndian.PutUint32(hugeTIFF[int(first)+2+8:], 100000)    // ImageWidth
+	binary.LittleEndian.PutUint32(hugeTIFF[int(first)+2+12+8:], 100000) // ImageLength
+	twelveBit := append([]byte{}, jpg...)
+	if i := bytes.Index(twelveBit, []byte{0xff, 0xc0}); i > 0 {
+		twelveBit[i+4] = 12
+	}
+
+	cases := []struct {
+		name string
+		data []byte
+		want error
+	}{
+		{"empty", nil, ErrUnsupportedImage},
+		{"gif", []byte("GIF89a\x01\x00\x01\x00"), ErrUnsupportedImage},
+		{"truncated jpeg", jpg[:len(jpg)/2], ErrInvalidImage},
+		{"jpeg without EOI", jpg[:len(jpg)-2], ErrInvalidImage},
+		{"jpeg header only", jpg[:20], ErrInvalidImage},
+		{"huge jpeg", hugeJPEG, ErrImageTooLarge},
+		{"12-bit jpeg", twelveBit, ErrUnsupportedImage},
+		{"truncated png", pngData[:len(pngData)/2], ErrInvalidImage},
+		{"png header only", pngData[:30], ErrInvalidImage},
+		{"huge png header", hugePNG, ErrImageTooLarge},
+		{"png bomb", imgPNGBomb(t, 8000, 8000), ErrImageTooLarge},
+		{"truncated tiff", tif[:len(tif)/2], ErrInvalidImage},
+		{"tiff ifd loop", loop, ErrInvalidImage},
+		{"tiff self loop", selfLoop, ErrInvalidImage},
+		{"huge tiff", hugeTIFF, ErrImageTooLarge},
+		{"bigtiff", []byte("II+\x00\x08\x00\x00\x00"), ErrUnsupportedImage},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			start := time.Now()
+			_, err := ImageToPDF(context.Background(), c.data, nil)
+			if !errors.Is(err, c.want) {
+				t.Fatalf("err = %v, want %v", err, c.want)
+			}
+			if d := time.Since(start); d > 500*time.Millisecond {
+				t.Errorf("took %v", d)
+			}
+		})
+	}
+	t.Run("budget", func(t *testing.T) {
+		_, err := ImageToPDF(context.Background(), pngData, &ImageOptions{MaxPixels: 100})
+		if !errors.Is(err, ErrImageTooLarge) {
+			t.Fatalf("err = %v", err)
+		}
+		_, err = ImageToPDF(context.Background(), tif, &ImageOptions{MaxPages: 1})
+		if !errors.Is(err, ErrImageTooLarge) {
+			t.Fatalf("pages: err = %v", err)
+		}
+		_, err = ImageToPDF(context.Background(), jpg, &ImageOptions{MaxBytes: 10})
+		if !errors.Is(err, ErrImageTooLarge) {
+			t.Fatalf("bytes: err = %v", err)
+		}
+	})
+	t.Run("within-budget bomb decodes quickly", func(t *testing.T) {
+		start := time.Now()
+		res, err := ImageToPDF(context.Background(), imgPNGBomb(t, 6000, 6000), &ImageOptions{Now: formRenderTime})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("6000×6000 zero PNG → %d bytes PDF in %v", len(res.PDF), time.Since(start))
+	})
+}

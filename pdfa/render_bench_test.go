@@ -1,0 +1,162 @@
+package pdfa
+
+import (
+	"context"
+	"image"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+)
+
+// renderMeasure runs fn b.N times and reports the median wall time per call
+// (ms-median) besides the mean the testing package prints, and the CPU time
+// per call (cpu-ms/op) of this process, or of the child processes fn runs
+// when children is true: on a busy machine CPU time is the fairer figure.
+func renderMeasure(b *testing.B, children bool, fn func() error) {
+	b.Helper()
+	durs := make([]time.Duration, 0, b.N)
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0, ok := renderCPUTime(children)
+	for range b.N {
+		start := time.Now()
+		if err := fn(); err != nil {
+			b.Fatal(err)
+		}
+		durs = append(durs, time.Since(start))
+	}
+	cpu1, _ := renderCPUTime(children)
+	b.StopTimer()
+	slices.Sort(durs)
+	b.ReportMetric(float64(durs[len(durs)/2].Microseconds())/1000, "ms-median")
+	if ok {
+		b.ReportMetric(float64((cpu1-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+	}
+}
+
+func renderBenchSubmission(b *testing.B) Submission {
+	reg, _ := LookupFormTemplate("registration")
+	return Submission{Template: "registration", Values: formSampleValues(reg), Signature: formSignaturePNG(b, 600, 200), Strokes: formSampleStrokes()}
+}
+
+// renderA4JPEG is an A4 page at 300 dpi (2480 × 3508) as a JPEG with JFIF density.
+func renderA4JPEG(b *testing.B) []byte {
+	return imgMakeJPEG(b, imgTestPicture(2480, 3508), 300)
+}
+
+func BenchmarkRenderForm(b *testing.B) {
+	sub := renderBenchSubmission(b)
+	opts := &RenderOptions{Now: formRenderTime}
+	if _, err := RenderForm(context.Background(), sub, opts); err != nil { // parse fonts and templates
+		b.Fatal(err)
+	}
+	renderMeasure(b, false, func() error {
+		_, err := RenderForm(context.Background(), sub, opts)
+		return err
+	})
+}
+
+func BenchmarkRenderFormParallel(b *testing.B) {
+	sub := renderBenchSubmission(b)
+	opts := &RenderOptions{Now: formRenderTime}
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := RenderForm(context.Background(), sub, opts); err != nil {
+				b.Error(err)
+			}
+		}
+	})
+}
+
+func BenchmarkImageJPEGToPDF(b *testing.B) {
+	data := renderA4JPEG(b)
+	b.SetBytes(int64(len(data)))
+	renderMeasure(b, false, func() error {
+		_, err := ImageToPDF(context.Background(), data, &ImageOptions{Now: formRenderTime})
+		return err
+	})
+}
+
+func BenchmarkImageTIFFToPDF(b *testing.B) {
+	data := imgMakeTIFF([]*image.Gray{imgGrayPage(2480, 3508, true)}, 300)
+	b.SetBytes(int64(len(data)))
+	renderMeasure(b, false, func() error {
+		_, err := ImageToPDF(context.Background(), data, &ImageOptions{Now: formRenderTime})
+		return err
+	})
+}
+
+// renderGhostscript returns gs's path or skips (fails under AKTE_TEST_STRICT=1).
+func renderGhostscript(b *testing.B) string {
+	gs, err := exec.LookPath("gs")
+	if err != nil {
+		msg := "Ghostscript not installed (apt-get install -y ghostscript): no comparison benchmark"
+		if os.Getenv("AKTE_TEST_STRICT") == "1" {
+			b.Fatal(msg)
+		}
+		b.Skip(msg)
+	}
+	return gs
+}
+
+var renderGSArgs = []string{"-dPDFA=2", "-dBATCH", "-dNOPAUSE", "-dQUIET", "-sDEVICE=pdfwrite",
+	"-sColorConversionStrategy=RGB", "-dPDFACompatibilityPolicy=1"}
+
+func renderRunGS(gs string, args ...string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, gs, args...).CombinedOutput()
+	if err != nil {
+		return &renderGSError{err: err, out: string(out)}
+	}
+	return nil
+}
+
+type renderGSError struct {
+	err error
+	out string
+}
+
+func (e *renderGSError) Error() string { return "gs: " + e.err.Error() + ": " + e.out }
+
+// BenchmarkRenderGhostscriptForm converts our rendered form with Ghostscript's
+// PDF/A-2 pdfwrite: the cost of the obvious alternative on the same input.
+func BenchmarkRenderGhostscriptForm(b *testing.B) {
+	gs := renderGhostscript(b)
+	res, err := RenderForm(context.Background(), renderBenchSubmission(b), &RenderOptions{Now: formRenderTime})
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	in := filepath.Join(dir, "in.pdf")
+	if err := os.WriteFile(in, res.PDF, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	args := append(slices.Clone(renderGSArgs), "-o", filepath.Join(dir, "out.pdf"), in)
+	renderMeasure(b, true, func() error { return renderRunGS(gs, args...) })
+}
+
+// BenchmarkImageGhostscriptJPEG converts the A4 JPEG with Ghostscript's
+// viewjpeg.ps to PDF/A-2.
+func BenchmarkImageGhostscriptJPEG(b *testing.B) {
+	gs := renderGhostscript(b)
+	view, _ := filepath.Glob("/usr/share/ghostscript/*/lib/viewjpeg.ps")
+	if len(view) == 0 {
+		b.Skip("Ghostscript's viewjpeg.ps not found")
+	}
+	dir := b.TempDir()
+	in := filepath.Join(dir, "in.jpg")
+	if err := os.WriteFile(in, renderA4JPEG(b), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	args := append(slices.Clone(renderGSArgs), "--permit-file-read="+dir+"/", "-o", filepath.Join(dir, "out.pdf"), view[0],
+		"-c", "("+in+") << /PageSize 2 index viewJPEGgetsize 2 array astore >> setpagedevice viewJPEG")
+	if err := renderRunGS(gs, args...); err != nil {
+		b.Fatal(err)
+	}
+	renderMeasure(b, true, func() error { return renderRunGS(gs, args...) })
+}
