@@ -14,9 +14,9 @@ import (
 	"github.com/minio/minio-go/v7"
 
 	"akte/archive/archivetest"
-	"akte/pdfa"
 	"akte/archive/store/s3store"
 	"akte/archive/store/s3store/s3test"
+	"akte/pdfa"
 )
 
 func TestMain(m *testing.M) {
