@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The main job on the embedded default: builds akte, archives the sample
-# documents in examples/ into ./akte-demo (filestore, WORM by software),
-# verifies every stored object, then serves the archive on 127.0.0.1:8080
-# and prints what to open. Ctrl-C stops the server; run again any time
-# (ingest is idempotent: the samples are not archived twice).
+# The main job on the embedded default: builds akte, archives sample
+# documents into ./akte-demo (file store, WORM by software) — two form
+# submissions as the citizens' portal sends them, rendered to PDF/A-2b, and
+# a PDF that already is PDF/A-2b — verifies every stored object, then serves
+# the archive on 127.0.0.1:8080 and prints what to open. Ctrl-C stops the
+# server; run it again any time (ingest is idempotent: nothing is archived
+# twice).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA="${AKTE_DEMO_DATA:-./akte-demo}"
@@ -13,26 +15,34 @@ echo "== building akte"
 go build -o bin/akte ./cmd/akte
 akte() { bin/akte --data "$DATA" "$@"; }
 
-echo "== archiving the sample documents into $DATA"
-declare -a ids
-while IFS=, read -r file citizen class title fact; do
-  [ "$file" = file ] && continue
-  args=(ingest "examples/$file" --citizen "$citizen" --class "$class" --title "$title" --source import)
-  [ -n "$fact" ] && args+=(--fact "$fact")
-  id=$(akte "${args[@]}")
+echo "== archiving sample documents into $DATA"
+ids=()
+add() { # label, then akte ingest arguments
+  local label=$1; shift
+  local id
+  id=$(akte ingest "$@" 2>/dev/null) || { akte ingest "$@"; exit 1; }
   ids+=("$id")
-  printf '  %-32s citizen %-8s class %-22s → record %s\n' "$file" "$citizen" "$class" "$id"
-done < examples/manifest.csv
+  printf '  %-44s → record %s\n' "$label" "$id"
+}
+add "Anmeldung (portal form), citizen P100234" --form registration --values examples/anmeldung-P100234.json \
+  --citizen P100234 --source portal
+add "Reisepass-Antrag (counter form), P100234" --form passport-application --values examples/reisepass-P100234.json \
+  --citizen P100234 --source counter --fact valid_until=2036-10-01
+add "Gewerbesteuerbescheid (PDF/A), P200981" examples/gewerbesteuer-P200981.pdf \
+  --citizen P200981 --class tax --title "Gewerbesteuerbescheid 2025" --source import
 
 echo "== verifying every stored object (SHA-256, manifest, lock)"
 akte verify
+echo "== checking one archive copy against PDF/A-2b"
+akte get "${ids[0]}" -o "$DATA/anmeldung.pdf" --purpose "demo"
+akte pdfa check "$DATA/anmeldung.pdf"
 
 echo "== serving on http://$LISTEN   (Ctrl-C to stop)"
-echo "   Open a document (audited with its purpose):"
+echo "   Open a document (each read is audited with its purpose):"
 for id in "${ids[@]}"; do
   echo "     http://$LISTEN/api/v1/records/$id/document?purpose=demo"
 done
-echo "   Record metadata:      curl -s http://$LISTEN/api/v1/records/${ids[0]}"
-echo "   Archive another PDF:  curl -s --data-binary @examples/gewerbesteuer-P200981.pdf 'http://$LISTEN/api/v1/records?citizen=P300001&class=tax&title=Bescheid'"
+echo "   Record and manifest:  curl -s http://$LISTEN/api/v1/records/${ids[0]}"
+echo "   Archive a PDF:        curl -s --data-binary @examples/gewerbesteuer-P200981.pdf 'http://$LISTEN/api/v1/records?citizen=P300001&class=tax&title=Bescheid'"
 echo "   After stopping:       bin/akte --data $DATA verify   |   bin/akte --data $DATA audit verify"
 exec bin/akte --data "$DATA" serve --listen "$LISTEN"
