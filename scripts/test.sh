@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test Akte has, installing what the tests need first:
+#   - Debian packages: ghostscript (PDF/A rewrite), poppler-utils
+#     (pdftotext, pdffonts), qpdf, PDFBox Preflight (PDF/A-1b verifier)
 #   - the MinIO test server (go install at a pinned version, cached in
 #     ~/.cache/akte; a test fixture only, never linked into akte)
 # With AKTE_TEST_STRICT=1 (set by .ci/run) a missing component fails the run
@@ -12,6 +14,20 @@ CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/akte"
 MINIO_DIR="$CACHE/minio-$MINIO_VERSION"
 
 step() { printf '\n== %s\n' "$*"; }
+
+PACKAGES="ghostscript poppler-utils qpdf libpdfbox2-java libactivation-java libjaxb-api-java"
+missing=""
+command -v java >/dev/null 2>&1 || missing=" default-jre-headless"
+for p in $PACKAGES; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  step "installing Debian packages:$missing"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
 
 if [ -z "${AKTE_MINIO:-}" ]; then
   if [ ! -x "$MINIO_DIR/minio" ]; then
