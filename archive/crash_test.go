@@ -123,14 +123,26 @@ func TestCrashSafety(t *testing.T) {
 				next = inflight + 1
 			}
 		}
-		// Nothing half-visible: everything the catalog shows verifies, and
-		// each request maps to exactly one record.
-		vrep, err := a.Verify(ctx, nil, nil)
+		// Nothing half-visible: each request maps to exactly one record, and
+		// what this round wrote verifies (stored files never change, so
+		// earlier records need no re-reading; every 50 rounds and at the
+		// end everything is verified anyway).
+		n, err := a.Count(ctx)
+		if err != nil || n != len(acked) {
+			t.Fatalf("round %d: catalog shows %d records, %d requests were acknowledged (%v)", round, n, len(acked), err)
+		}
+		var ids []archive.RecordID
+		if round%50 != 49 && round != rounds-1 {
+			for i := range ackedNow {
+				ids = append(ids, acked[i])
+			}
+			if started >= 0 {
+				ids = append(ids, acked[started])
+			}
+		}
+		vrep, err := a.Verify(ctx, ids, nil)
 		if err != nil || !vrep.OK() {
 			t.Fatalf("round %d: verify: %v %+v", round, err, vrep.Problems)
-		}
-		if vrep.Records != len(acked) {
-			t.Fatalf("round %d: catalog shows %d records, %d requests were acknowledged", round, vrep.Records, len(acked))
 		}
 		a.Close()
 		st.Close()

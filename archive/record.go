@@ -48,6 +48,9 @@ func (a *Archive) Record(ctx context.Context, id RecordID) (*Record, error) {
 	return newRecord(&m, e.Status), nil
 }
 
+// Count returns the number of records in the catalog.
+func (a *Archive) Count(ctx context.Context) (int, error) { return a.cat.Count(ctx) }
+
 // GetRequest asks for one file of a record's latest version.
 type GetRequest struct {
 	ID RecordID

@@ -15,8 +15,8 @@ import (
 // ConvertPDF: each must end as an archive copy that Check accepts, or as
 // a clear, typed refusal. Prints the counts.
 func TestCorpusAsInput(t *testing.T) {
-	if testing.Short() {
-		t.Skip("converts 985 files; skipped with -short")
+	if testing.Short() || raceEnabled {
+		t.Skip("converts 985 files: runs without -short and without the race detector (scripts/test.sh does)")
 	}
 	if _, err := exec.LookPath("gs"); err != nil {
 		msg := "ghostscript not installed (apt-get install ghostscript): the rewrite path cannot be tested"

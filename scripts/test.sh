@@ -50,3 +50,8 @@ go vet ./...
 
 step "go test (race detector on)"
 go test -race -count=1 -timeout 40m ./...
+
+step "go test: the veraPDF corpus runs (without the race detector, which slows the parser tenfold)"
+# pipefail (set above) makes go test's exit status the pipeline's.
+go test -count=1 -timeout 30m -run 'Corpus' -v ./pdfa/ | grep -E '^(--- |ok|FAIL|PASS)|corpus|agreement|overall'
+
