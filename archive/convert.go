@@ -25,6 +25,10 @@ type PDFA struct {
 	PDF *pdfa.ConvertOptions
 	// Now stamps rendered documents; nil: time.Now.
 	Now func() time.Time
+	// Part is the PDF/A part of rendered forms and images: 2 (default) or
+	// 1 for a PDF/A-1b-compatible file. Input PDFs are always checked
+	// against part 2.
+	Part int
 }
 
 // Convert implements Converter.
@@ -35,9 +39,12 @@ func (c PDFA) Convert(ctx context.Context, in ConvertInput) (ConvertOutput, erro
 	}
 	switch in.MediaType {
 	case "application/pdf":
+		if c.Part == 1 {
+			return ConvertOutput{}, refused("PDF input is kept or rewritten as PDF/A-2b only; part 1 is for forms and images")
+		}
 		return c.convertPDF(ctx, in)
 	case "image/jpeg", "image/png", "image/tiff":
-		res, err := pdfa.ImageToPDF(ctx, in.Data, &pdfa.ImageOptions{Title: in.Title, Now: now()})
+		res, err := pdfa.ImageToPDF(ctx, in.Data, &pdfa.ImageOptions{Title: in.Title, Now: now(), Part: c.Part})
 		if err != nil {
 			return ConvertOutput{}, refusedBy(ctx, err)
 		}
@@ -49,7 +56,7 @@ func (c PDFA) Convert(ctx context.Context, in ConvertInput) (ConvertOutput, erro
 		if err := dec.Decode(&sub); err != nil {
 			return ConvertOutput{}, &FieldError{Kind: ErrRefused, Field: "form", Reason: "submission is not valid JSON: " + err.Error()}
 		}
-		res, err := pdfa.RenderForm(ctx, sub, &pdfa.RenderOptions{Title: in.Title, Now: now()})
+		res, err := pdfa.RenderForm(ctx, sub, &pdfa.RenderOptions{Title: in.Title, Now: now(), Part: c.Part})
 		if err != nil {
 			var se *pdfa.SubmissionError
 			if errors.As(err, &se) {

@@ -1,12 +1,15 @@
 package pdfa
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -52,6 +55,9 @@ func TestCorpusAsInput(t *testing.T) {
 				if cerr != nil || !rep.OK() {
 					t.Errorf("%s: archive copy (%s) fails the checker: %v %v", f.path, res.Outcome, cerr, rep.Clauses())
 				}
+				if res.Outcome == PDFGhostscript && i%10 == 0 {
+					externalChecks(t, f.path, res.PDF)
+				}
 				results[i] = outcome{"archived-" + string(res.Outcome), ""}
 			case errors.Is(err, ErrEncrypted):
 				results[i] = outcome{"refused-encrypted", ""}
@@ -86,5 +92,32 @@ func TestCorpusAsInput(t *testing.T) {
 	fmt.Println(summary)
 	if counts["error"] > 0 {
 		t.Fatalf("%d files ended neither archived nor refused with a typed reason", counts["error"])
+	}
+}
+
+// externalChecks runs independent tools over an archive copy: qpdf finds
+// no structural error and pdffonts lists every font as embedded.
+func externalChecks(t *testing.T, name string, pdf []byte) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "copy.pdf")
+	if err := os.WriteFile(p, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("qpdf", "--check", p).CombinedOutput(); err != nil && !bytes.Contains(out, []byte("No syntax or stream encoding errors")) {
+		t.Errorf("%s: archive copy fails qpdf --check: %v\n%s", name, err, out)
+	}
+	out, err := exec.Command("pdffonts", p).CombinedOutput()
+	if err != nil {
+		t.Errorf("%s: pdffonts: %v\n%s", name, err, out)
+		return
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	for _, l := range lines[min(2, len(lines)):] {
+		f := strings.Fields(l)
+		// columns: name type [encoding…] emb sub uni object ID; emb is the
+		// fifth field from the end.
+		if len(f) >= 5 && f[len(f)-5] != "yes" {
+			t.Errorf("%s: archive copy has a font that is not embedded: %s", name, l)
+		}
 	}
 }

@@ -10,7 +10,8 @@ import (
 )
 
 func cmdPDFA(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet(g, "pdfa", "pdfa check FILE | pdfa convert IN OUT", stderr)
+	fs := newFlagSet(g, "pdfa", "pdfa check FILE | pdfa convert [--part 1|2] IN OUT", stderr)
+	part := fs.Int("part", 2, "with convert: PDF/A part of a rendered image or form, 2 or 1 (PDF/A-1b-compatible)")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -19,7 +20,10 @@ func cmdPDFA(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 	case len(pos) == 2 && pos[0] == "check":
 		return runPDFACheck(ctx, g, pos[1], stdout)
 	case len(pos) == 3 && pos[0] == "convert":
-		return runPDFAConvert(ctx, g, pos[1], pos[2], stdout)
+		if *part != 1 && *part != 2 {
+			return usageError{"--part must be 1 or 2"}
+		}
+		return runPDFAConvert(ctx, g, pos[1], pos[2], *part, stdout)
 	}
 	return usageError{"pdfa takes: check FILE, or convert IN OUT"}
 }
@@ -61,13 +65,13 @@ func runPDFACheck(ctx context.Context, g *globals, path string, stdout io.Writer
 
 // runPDFAConvert makes a PDF/A-2b file from a PDF, JPEG, PNG or TIFF
 // exactly as ingest would, and writes it to out.
-func runPDFAConvert(ctx context.Context, g *globals, in, out string, stdout io.Writer) error {
+func runPDFAConvert(ctx context.Context, g *globals, in, out string, part int, stdout io.Writer) error {
 	data, err := readInput(in, 1<<30)
 	if err != nil {
 		return err
 	}
 	media := archive.Sniff(data)
-	res, err := archive.PDFA{}.Convert(ctx, archive.ConvertInput{Data: data, MediaType: media})
+	res, err := archive.PDFA{Part: part}.Convert(ctx, archive.ConvertInput{Data: data, MediaType: media})
 	if err != nil {
 		return err
 	}
