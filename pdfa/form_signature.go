@@ -2,7 +2,6 @@ package pdfa
 
 import (
 	"bytes"
-	"errors"
 	"image"
 	"image/png"
 	"math"
@@ -57,16 +56,6 @@ func formShrink(m image.Image, w, h int) image.Image {
 	dst := image.NewNRGBA(image.Rect(0, 0, max(1, int(float64(b.Dx())*s)), max(1, int(float64(b.Dy())*s))))
 	draw.ApproxBiLinear.Scale(dst, dst.Bounds(), m, b, draw.Src, nil)
 	return dst
-}
-
-// renderGuard runs a decoder of untrusted input, turning a panic into an error.
-func renderGuard[T any](fn func() (T, error)) (v T, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = errors.New("decoder failed on malformed input")
-		}
-	}()
-	return fn()
 }
 
 // formDrawStrokes draws pen strokes as round-capped paths, scaled uniformly to

@@ -114,7 +114,7 @@ func formValidate(sub *Submission) (*FormTemplate, map[string]string, error) {
 
 // formClip shortens a client-supplied name for an error message.
 func formClip(s string) string {
-	if len(s) > 64 || !utf8.ValidString(s) {
+	if s == "" || len(s) > 64 || !utf8.ValidString(s) {
 		return fmt.Sprintf("%.64q…", s)
 	}
 	return s

@@ -164,7 +164,10 @@ func imgPageSize(w, h int, dpiX, dpiY, override float64) (float64, float64) {
 	}
 	if m := min(pw, ph); m < pdfw.MinPageSize {
 		s := pdfw.MinPageSize / m
-		pw, ph = min(pw*s, pdfw.MaxPageSize), min(ph*s, pdfw.MaxPageSize)
+		pw, ph = pw*s, ph*s
 	}
-	return pw, ph
+	// Extreme aspect ratios cannot keep their shape; rounding must not push
+	// a side out of range either.
+	clamp := func(v float64) float64 { return min(max(v, pdfw.MinPageSize), pdfw.MaxPageSize) }
+	return clamp(pw), clamp(ph)
 }

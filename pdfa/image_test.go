@@ -19,6 +19,7 @@ import (
 
 	"golang.org/x/image/tiff"
 
+	"akte/pdfa/internal/pdfw"
 	"akte/pdfa/internal/pdfw/pdfwtest"
 )
 
@@ -343,4 +344,17 @@ func TestHostileImages(t *testing.T) {
 		}
 		t.Logf("6000×6000 zero PNG → %d bytes PDF in %v", len(res.PDF), time.Since(start))
 	})
+}
+
+func TestImagePageSizeInRange(t *testing.T) {
+	for _, c := range [][4]float64{
+		{48, 12336, 24889, 12336}, {65535, 1, 0, 0}, {1, 65535, 0, 0}, {1, 1, 10, 10}, {60000, 60000, 10, 10}, {3, 7, 50000, 10},
+	} {
+		w, h := imgPageSize(int(c[0]), int(c[1]), c[2], c[3], 0)
+		for _, v := range []float64{w, h} {
+			if v < pdfw.MinPageSize || v > pdfw.MaxPageSize {
+				t.Errorf("%v → %v × %v out of range", c, w, h)
+			}
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package pdfa
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -63,4 +64,14 @@ func renderCleanMeta(s string) string {
 		}
 		return r
 	}, strings.ToValidUTF8(s, ""))
+}
+
+// renderGuard runs a decoder of untrusted input, turning a panic into an error.
+func renderGuard[T any](fn func() (T, error)) (v T, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = errors.New("decoder failed on malformed input")
+		}
+	}()
+	return fn()
 }

@@ -3,6 +3,7 @@ package pdfa
 import (
 	"context"
 	"image"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -47,16 +48,28 @@ func renderA4JPEG(b *testing.B) []byte {
 	return imgMakeJPEG(b, imgTestPicture(2480, 3508), 300)
 }
 
+// BenchmarkRenderForm renders the registration form (two pages, every
+// field filled) with a 600 × 200 PNG signature and pen strokes, and with pen
+// strokes only (the counter tablet's usual case).
 func BenchmarkRenderForm(b *testing.B) {
-	sub := renderBenchSubmission(b)
-	opts := &RenderOptions{Now: formRenderTime}
-	if _, err := RenderForm(context.Background(), sub, opts); err != nil { // parse fonts and templates
-		b.Fatal(err)
+	full := renderBenchSubmission(b)
+	strokes := full
+	strokes.Signature = nil
+	for _, c := range []struct {
+		name string
+		sub  Submission
+	}{{"png+strokes", full}, {"strokes", strokes}} {
+		b.Run(c.name, func(b *testing.B) {
+			opts := &RenderOptions{Now: formRenderTime}
+			if _, err := RenderForm(context.Background(), c.sub, opts); err != nil { // fonts and templates load once
+				b.Fatal(err)
+			}
+			renderMeasure(b, false, func() error {
+				_, err := RenderForm(context.Background(), c.sub, opts)
+				return err
+			})
+		})
 	}
-	renderMeasure(b, false, func() error {
-		_, err := RenderForm(context.Background(), sub, opts)
-		return err
-	})
 }
 
 func BenchmarkRenderFormParallel(b *testing.B) {
@@ -72,13 +85,29 @@ func BenchmarkRenderFormParallel(b *testing.B) {
 	})
 }
 
+// BenchmarkImageJPEGToPDF converts an A4 page at 300 dpi (2480 × 3508): a
+// smooth picture (a small JPEG) and a noisy one (a JPEG as large as a
+// real colour scan).
 func BenchmarkImageJPEGToPDF(b *testing.B) {
-	data := renderA4JPEG(b)
-	b.SetBytes(int64(len(data)))
-	renderMeasure(b, false, func() error {
-		_, err := ImageToPDF(context.Background(), data, &ImageOptions{Now: formRenderTime})
-		return err
-	})
+	noisy := imgTestPicture(2480, 3508)
+	rng := rand.New(rand.NewPCG(7, 7))
+	for i := range noisy.Pix {
+		if i%4 != 3 {
+			noisy.Pix[i] = uint8(max(0, min(255, int(noisy.Pix[i])+rng.IntN(41)-20)))
+		}
+	}
+	for _, c := range []struct {
+		name string
+		data []byte
+	}{{"smooth", renderA4JPEG(b)}, {"noisy", imgMakeJPEG(b, noisy, 300)}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(c.data)))
+			renderMeasure(b, false, func() error {
+				_, err := ImageToPDF(context.Background(), c.data, &ImageOptions{Now: formRenderTime})
+				return err
+			})
+		})
+	}
 }
 
 func BenchmarkImageTIFFToPDF(b *testing.B) {

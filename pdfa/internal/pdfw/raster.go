@@ -54,8 +54,12 @@ func FromImage(src image.Image) *Image {
 			for x := range w {
 				p := row[4*x : 4*x+4]
 				a := uint32(p[3])
-				if a == 255 {
+				switch a {
+				case 255:
 					o[3*x], o[3*x+1], o[3*x+2] = p[0], p[1], p[2]
+					continue
+				case 0: // transparent background, as tablet signatures have
+					o[3*x], o[3*x+1], o[3*x+2] = 255, 255, 255
 					continue
 				}
 				k := 255 * (255 - a)

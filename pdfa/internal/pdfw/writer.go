@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -92,6 +93,7 @@ func (d *Doc) object(r Ref, body string) {
 
 // stream writes a stream object; dict holds the entries other than /Length.
 func (d *Doc) stream(r Ref, dict string, data []byte) {
+	d.buf = slices.Grow(d.buf, len(dict)+len(data)+64)
 	d.begin(r)
 	d.buf = append(d.buf, "<< "...)
 	d.buf = append(d.buf, dict...)
@@ -105,8 +107,13 @@ func (d *Doc) stream(r Ref, dict string, data []byte) {
 
 func refStr(r Ref) string { return strconv.Itoa(int(r)) + " 0 R" }
 
+// smallLevel is the compression level for fonts, content streams and
+// other small streams: measured on a two-page form, level 4 makes files
+// about 1 % larger than level 6 and renders markedly faster.
+const smallLevel = 4
+
 var zpool = sync.Pool{New: func() any {
-	w, _ := zlib.NewWriterLevel(nil, zlib.DefaultCompression)
+	w, _ := zlib.NewWriterLevel(nil, smallLevel)
 	return w
 }}
 
@@ -116,10 +123,11 @@ var zpoolFast = sync.Pool{New: func() any {
 }}
 
 // deflate compresses p for /FlateDecode. Inputs over 64 KiB (raster
-// images) use the fastest level.
+// images) and under 4 KiB use the fastest level: the others' compressors
+// clear a 512 KiB hash table on every reset, which dominates small streams.
 func deflate(p []byte) []byte {
 	pool := &zpool
-	if len(p) > 64<<10 {
+	if len(p) > 64<<10 || len(p) < 4<<10 {
 		pool = &zpoolFast
 	}
 	w := pool.Get().(*zlib.Writer)
@@ -131,6 +139,9 @@ func deflate(p []byte) []byte {
 	w.Close()
 	return out.Bytes()
 }
+
+// srgbDeflated is the compressed sRGB profile, shared by every document.
+var srgbDeflated = sync.OnceValue(func() []byte { return deflate(SRGBProfile()) })
 
 // useFont returns the document's use of f, creating it on first use.
 func (d *Doc) useFont(f *Font) *fontUse {
@@ -167,7 +178,7 @@ func (d *Doc) Bytes() ([]byte, error) {
 	d.object(d.pagesRef, fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", kids, len(d.pages)))
 
 	icc := d.alloc()
-	d.stream(icc, "/N 3 /Filter /FlateDecode", deflate(SRGBProfile()))
+	d.stream(icc, "/N 3 /Filter /FlateDecode", srgbDeflated())
 	intent := d.alloc()
 	d.object(intent, "<< /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier (sRGB IEC61966-2.1)"+
 		" /RegistryName (http://www.color.org) /Info (sRGB IEC61966-2.1) /DestOutputProfile "+refStr(icc)+" >>")
