@@ -73,14 +73,21 @@ func actor(r *http.Request) archive.Actor {
 	return archive.Actor{Name: "api:" + r.RemoteAddr, Role: "api"}
 }
 
-// ingest accepts either a raw document body with metadata in the query
-// (citizen, class, title, date, source, fact.NAME=YYYY-MM-DD) or a
-// multipart form with a "file" part and the same fields.
+// ingest accepts a raw document body with metadata in the query (citizen,
+// class, title, date, source, fact.NAME=YYYY-MM-DD), a multipart form with
+// a "file" part and the same fields, or — with Content-Type
+// application/vnd.akte.form+json — a form submission (template, values,
+// signature) that is rendered to PDF/A and archived with it as original.
 func (s *Server) ingest(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, s.maxBytes+1<<20)
 	q := r.URL.Query()
 	body := io.Reader(r.Body)
-	if mt, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+	mediaType := ""
+	mt, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	switch mt {
+	case archive.MediaForm:
+		mediaType = mt // a form submission from the portal: rendered to PDF/A
+	case "multipart/form-data":
 		part, fields, err := readForm(multipart.NewReader(r.Body, params["boundary"]))
 		if err != nil {
 			s.fail(w, r, &archive.FieldError{Kind: archive.ErrRefused, Field: "document", Reason: err.Error()})
@@ -92,6 +99,7 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request) {
 		body = part
 	}
 	req := archive.IngestRequest{
+		MediaType: mediaType,
 		Citizen: archive.CitizenID(q.Get("citizen")), Class: archive.Class(q.Get("class")), Title: q.Get("title"),
 		Source: archive.Source(q.Get("source")), Date: archive.Date(q.Get("date")),
 		IdempotencyKey: r.Header.Get("Idempotency-Key"), Body: body, Actor: actor(r),

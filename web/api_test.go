@@ -140,3 +140,51 @@ func TestHealth(t *testing.T) {
 		}
 	}
 }
+
+// The portal posts a form submission; the archive copy is the rendered
+// PDF/A, the original the submission itself.
+func TestFormSubmissionIngest(t *testing.T) {
+	a := archivetest.Open(t, archive.Options{Converter: archive.PDFA{}})
+	srv := httptest.NewServer(web.New(a, nil))
+	t.Cleanup(srv.Close)
+	sub := archivetest.FormSubmission("Großmann")
+	req, _ := http.NewRequest("POST", srv.URL+"/api/v1/records?citizen=P9&class=registration&source=portal", bytes.NewReader(sub))
+	req.Header.Set("Content-Type", archive.MediaForm)
+	req.Header.Set("Idempotency-Key", "portal-2026-000123")
+	resp, b := do(t, req)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("form ingest: %d %s", resp.StatusCode, b)
+	}
+	var res struct {
+		Record struct {
+			ID       string
+			Manifest struct {
+				MediaType string `json:"media_type"`
+				Stages    map[string]string
+			}
+		}
+	}
+	json.Unmarshal(b, &res)
+	if res.Record.Manifest.MediaType != archive.MediaForm || res.Record.Manifest.Stages["pdfa"] != "form:registration" {
+		t.Fatalf("manifest: %s", b)
+	}
+	req, _ = http.NewRequest("GET", srv.URL+"/api/v1/records/"+res.Record.ID+"/document", nil)
+	resp, pdf := do(t, req)
+	if resp.StatusCode != 200 || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		t.Fatalf("document: %d", resp.StatusCode)
+	}
+	req, _ = http.NewRequest("GET", srv.URL+"/api/v1/records/"+res.Record.ID+"/document?original=true", nil)
+	resp, orig := do(t, req)
+	if !bytes.Equal(orig, sub) || resp.Header.Get("Content-Type") != archive.MediaForm {
+		t.Fatalf("original is not the submission: %q %s", resp.Header.Get("Content-Type"), orig)
+	}
+	// A submission missing required fields is refused naming the field.
+	req, _ = http.NewRequest("POST", srv.URL+"/api/v1/records?citizen=P9&class=registration", strings.NewReader(`{"template":"registration","values":{}}`))
+	req.Header.Set("Content-Type", archive.MediaForm)
+	resp, b = do(t, req)
+	var e errBody
+	json.Unmarshal(b, &e)
+	if resp.StatusCode != 400 || !strings.HasPrefix(e.Error.Field, "form.") {
+		t.Fatalf("incomplete submission: %d %s", resp.StatusCode, b)
+	}
+}
