@@ -100,7 +100,7 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request) {
 	}
 	req := archive.IngestRequest{
 		MediaType: mediaType,
-		Citizen: archive.CitizenID(q.Get("citizen")), Class: archive.Class(q.Get("class")), Title: q.Get("title"),
+		Citizen:   archive.CitizenID(q.Get("citizen")), Class: archive.Class(q.Get("class")), Title: q.Get("title"),
 		Source: archive.Source(q.Get("source")), Date: archive.Date(q.Get("date")),
 		IdempotencyKey: r.Header.Get("Idempotency-Key"), Body: body, Actor: actor(r),
 	}
