@@ -16,6 +16,7 @@ import (
 	"akte/archive"
 	"akte/archive/archivetest"
 	"akte/archive/store"
+	"akte/archive/store/filestore"
 )
 
 var (
@@ -251,5 +252,71 @@ func TestReconcileAfterLostCatalog(t *testing.T) {
 	rep, err = a.Reconcile(ctx)
 	if err != nil || rep.Added != 0 {
 		t.Fatalf("second reconcile %+v, %v", rep, err)
+	}
+}
+
+// lostReply stores the object, then reports ErrExists, as an S3 client
+// does when the reply to a PUT is lost and its retry meets If-None-Match.
+type lostReply struct{ store.Store }
+
+func (l lostReply) Put(ctx context.Context, key string, r io.Reader, size int64, opts store.PutOptions) (store.ObjectInfo, error) {
+	if _, err := l.Store.Put(ctx, key, r, size, opts); err != nil {
+		return store.ObjectInfo{}, err
+	}
+	return store.ObjectInfo{}, fmt.Errorf("put %s: %w", key, store.ErrExists)
+}
+
+func TestIngestSurvivesLostPutReply(t *testing.T) {
+	dir := t.TempDir()
+	st, err := filestore.Open(filepath.Join(dir, "store"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	a, _, err := archive.Open(ctx, archive.Options{Store: lostReply{st}, Dir: dir, Converter: archive.PassThrough{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	pdf := archivetest.MakePDF("a", "b")
+	rec := ingest(t, a, "C1", pdf)
+	if rep, err := a.Verify(ctx, nil, nil); err != nil || !rep.OK() || rep.Objects != 4 {
+		t.Fatalf("verify: %+v %v", rep, err)
+	}
+	if doc, err := a.Get(ctx, archive.GetRequest{ID: rec.ID, Original: true, Actor: clerk}); err != nil || !bytes.Equal(doc.Data, pdf) {
+		t.Fatalf("get after lost reply: %v", err)
+	}
+}
+
+// squatter finds a different object already at every key it is asked to
+// put: that is never adopted.
+type squatter struct{ store.Store }
+
+func (q squatter) Put(ctx context.Context, key string, r io.Reader, size int64, opts store.PutOptions) (store.ObjectInfo, error) {
+	other := []byte("someone else's bytes")
+	if _, err := q.Store.Put(ctx, key, bytes.NewReader(other), int64(len(other)), store.PutOptions{}); err != nil {
+		return store.ObjectInfo{}, err
+	}
+	return store.ObjectInfo{}, fmt.Errorf("put %s: %w", key, store.ErrExists)
+}
+
+func TestIngestNeverAdoptsForeignObject(t *testing.T) {
+	dir := t.TempDir()
+	st, err := filestore.Open(filepath.Join(dir, "store"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	a, _, err := archive.Open(ctx, archive.Options{Store: squatter{st}, Dir: dir, Converter: archive.PassThrough{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	_, err = a.Ingest(ctx, archive.IngestRequest{Citizen: "C1", Class: "tax", Body: bytes.NewReader(archivetest.MakePDF("a", "b")), Actor: clerk})
+	if !errors.Is(err, store.ErrExists) {
+		t.Fatalf("ingest over foreign objects: got %v, want ErrExists", err)
+	}
+	if n, _ := a.Count(ctx); n != 0 {
+		t.Fatalf("%d records visible after a failed ingest", n)
 	}
 }

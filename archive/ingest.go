@@ -278,6 +278,14 @@ func (a *Archive) putObject(ctx context.Context, key string, data []byte, m *Man
 	info, err := a.store.Put(ctx, key, bytes.NewReader(data), int64(len(data)), store.PutOptions{
 		Retention: store.Retention{Until: m.RetainUntil}, SHA256: sum[:], ContentType: ctype,
 	})
+	if errors.Is(err, store.ErrExists) {
+		// Keys name a fresh record ID, so an object already there with our
+		// content is our own put whose reply was lost and retried (S3
+		// clients retry; the retry meets If-None-Match). Use it.
+		if st, serr := a.store.Stat(ctx, key, ""); serr == nil && st.SHA256 == hex.EncodeToString(sum[:]) {
+			info, err = st, nil
+		}
+	}
 	if err != nil {
 		return FileRef{}, err
 	}
