@@ -16,7 +16,6 @@ import (
 	"akte/archive"
 	"akte/archive/archivetest"
 	"akte/archive/store"
-	"akte/archive/store/filestore"
 )
 
 var (
@@ -267,17 +266,7 @@ func (l lostReply) Put(ctx context.Context, key string, r io.Reader, size int64,
 }
 
 func TestIngestSurvivesLostPutReply(t *testing.T) {
-	dir := t.TempDir()
-	st, err := filestore.Open(filepath.Join(dir, "store"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	a, _, err := archive.Open(ctx, archive.Options{Store: lostReply{st}, Dir: dir, Converter: archive.PassThrough{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
+	a, _ := archivetest.OpenWrapped(t, t.TempDir(), func(s store.Store) store.Store { return lostReply{s} }, archive.Options{})
 	pdf := archivetest.MakePDF("a", "b")
 	rec := ingest(t, a, "C1", pdf)
 	if rep, err := a.Verify(ctx, nil, nil); err != nil || !rep.OK() || rep.Objects != 4 {
@@ -301,18 +290,8 @@ func (q squatter) Put(ctx context.Context, key string, r io.Reader, size int64, 
 }
 
 func TestIngestNeverAdoptsForeignObject(t *testing.T) {
-	dir := t.TempDir()
-	st, err := filestore.Open(filepath.Join(dir, "store"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	a, _, err := archive.Open(ctx, archive.Options{Store: squatter{st}, Dir: dir, Converter: archive.PassThrough{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	_, err = a.Ingest(ctx, archive.IngestRequest{Citizen: "C1", Class: "tax", Body: bytes.NewReader(archivetest.MakePDF("a", "b")), Actor: clerk})
+	a, _ := archivetest.OpenWrapped(t, t.TempDir(), func(s store.Store) store.Store { return squatter{s} }, archive.Options{})
+	_, err := a.Ingest(ctx, archive.IngestRequest{Citizen: "C1", Class: "tax", Body: bytes.NewReader(archivetest.MakePDF("a", "b")), Actor: clerk})
 	if !errors.Is(err, store.ErrExists) {
 		t.Fatalf("ingest over foreign objects: got %v, want ErrExists", err)
 	}

@@ -80,6 +80,9 @@ func TestPDFAStage(t *testing.T) {
 			if tc.text != "" {
 				ref, _ := m.File(archive.FileText)
 				if ref.Size == 0 && m.Stages["text"] != "" {
+					if os.Getenv("AKTE_TEST_STRICT") == "1" {
+						t.Fatalf("no text extracted: %s", m.Stages["text"])
+					}
 					t.Skipf("no text extracted: %s", m.Stages["text"])
 				}
 				txt, _, err := a.Store().Get(ctx, ref.Key, ref.VersionID)

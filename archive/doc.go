@@ -6,8 +6,8 @@
 // The store is the system of record. Every record version is a set of
 // objects under records/<id>/v<n>/ — original, archive.pdf, text.txt — and
 // a manifest.json written last: the manifest is the commit point. The
-// catalog and the index are derived caches that Reconcile and Reindex
-// rebuild from the store alone.
+// catalog and the index are derived caches that Reconcile (and Open with
+// Rebuild, for akte reindex) rebuild from the store alone.
 //
 // Ingest protocol (crash-safe, idempotent): check limits and type; convert;
 // put the files, locked; put the manifest; one catalog commit (record,

@@ -222,12 +222,3 @@ func (a *Archive) scanVersions(ctx context.Context, fn func(storedVersion) error
 	}
 	return nil
 }
-
-// Reindex rebuilds the catalog from the bucket alone: it empties the
-// catalog and adds the newest committed version of every record.
-func (a *Archive) Reindex(ctx context.Context) (ReconcileReport, error) {
-	if err := a.cat.Reset(ctx); err != nil {
-		return ReconcileReport{}, fmt.Errorf("reindex: %w", err)
-	}
-	return a.Reconcile(ctx)
-}

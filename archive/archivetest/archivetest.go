@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"akte/archive"
+	"akte/archive/store"
 	"akte/archive/store/filestore"
 	"akte/pdfa"
 )
@@ -102,12 +103,23 @@ func Open(tb testing.TB, opts archive.Options) *archive.Archive {
 // exercise the protocol; the PDF/A stage has tests of its own.
 func OpenDir(tb testing.TB, dir string, opts archive.Options) (*archive.Archive, *filestore.Store) {
 	tb.Helper()
+	return OpenWrapped(tb, dir, nil, opts)
+}
+
+// OpenWrapped is OpenDir with the archive seeing wrap(filestore) instead
+// of the filestore itself, for tests that inject store behaviour. A nil
+// wrap means none.
+func OpenWrapped(tb testing.TB, dir string, wrap func(store.Store) store.Store, opts archive.Options) (*archive.Archive, *filestore.Store) {
+	tb.Helper()
 	st, err := filestore.Open(filepath.Join(dir, "store"), nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { st.Close() })
 	opts.Store, opts.Dir = st, dir
+	if wrap != nil {
+		opts.Store = wrap(st)
+	}
 	if opts.Converter == nil {
 		opts.Converter = archive.PassThrough{}
 	}

@@ -105,7 +105,7 @@ func TestClockDecidesExpiry(t *testing.T) {
 		t.Fatalf("delete in 2030: %v", err)
 	}
 	now = now.AddDate(5, 0, 1)
-	// Once expired, a shorter retention may be set again (it is not in force).
+	// Five years and a day later the retention has expired.
 	if err := s.Delete(ctx, "k", ""); err != nil {
 		t.Fatalf("delete in 2035: %v", err)
 	}

@@ -85,7 +85,7 @@ func locked(d time.Duration) store.PutOptions {
 // mustBeIntact checks that the version still holds data and the lock want.
 func mustBeIntact(t *testing.T, s store.Store, key, version string, data []byte, want store.ObjectInfo) {
 	t.Helper()
-	rc, info, err := s.Get(ctxT(t), key, version)
+	rc, _, err := s.Get(ctxT(t), key, version)
 	if err != nil {
 		t.Fatalf("get %s@%s after refused operation: %v", key, version, err)
 	}
@@ -108,7 +108,6 @@ func mustBeIntact(t *testing.T, s store.Store, key, version string, data []byte,
 		t.Fatalf("%s lock changed: got until=%v hold=%v, want until=%v hold=%v",
 			key, st.Retention.Until, st.LegalHold, want.Retention.Until, want.LegalHold)
 	}
-	_ = info
 }
 
 func testPutGet(t *testing.T, s store.Store) {
