@@ -2,6 +2,7 @@ package archive
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -14,6 +15,7 @@ import (
 	"akte/archive/audit"
 	"akte/archive/catalog"
 	"akte/archive/store"
+	"akte/signing"
 )
 
 // Options configure an Archive. Store and Dir are required; everything else
@@ -33,6 +35,12 @@ type Options struct {
 	// Converter makes the archive copy. Default: PDFA (every archive copy
 	// is PDF/A-2b).
 	Converter Converter
+	// Sealer seals every archive copy (PAdES) after conversion; nil leaves
+	// copies unsealed, which only engine tests do.
+	Sealer *signing.Sealer
+	// Trust verifies seals and signed originals. Default: the root of the
+	// Sealer's chain (the archive trusts its own seal).
+	Trust signing.Trust
 	// Indexer receives new versions for search; nil: no search index.
 	Indexer Indexer
 	// AuditSealEvery and AuditSealInterval control audit sealing; zero
@@ -96,8 +104,17 @@ func Open(ctx context.Context, opts Options) (*Archive, ReconcileReport, error) 
 	if opts.InitialLock <= 0 {
 		opts.InitialLock = 30 * 24 * time.Hour
 	}
+	if opts.Trust.Roots == nil && opts.Sealer != nil {
+		chain := opts.Sealer.Seal().Chain
+		opts.Trust.Roots = x509.NewCertPool()
+		opts.Trust.Roots.AddCert(chain[len(chain)-1])
+	}
 	if opts.Converter == nil {
-		opts.Converter = PDFA{Now: opts.Now}
+		opts.Converter = PDFA{Now: opts.Now, Trust: opts.Trust}
+	}
+	if p, ok := opts.Converter.(PDFA); ok && p.Trust.Roots == nil {
+		p.Trust = opts.Trust // signed originals are judged by the archive's trust
+		opts.Converter = p
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now

@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	"akte/pdfa"
+	"akte/signing"
 )
 
 // MediaForm is the media type of a form submission: the JSON of a
@@ -29,6 +31,9 @@ type PDFA struct {
 	// 1 for a PDF/A-1b-compatible file. Input PDFs are always checked
 	// against part 2.
 	Part int
+	// Trust verifies the signature of a signed input PDF (recorded in the
+	// manifest, never a reason to refuse).
+	Trust signing.Trust
 }
 
 // Convert implements Converter.
@@ -42,7 +47,7 @@ func (c PDFA) Convert(ctx context.Context, in ConvertInput) (ConvertOutput, erro
 		if c.Part == 1 {
 			return ConvertOutput{}, refused("PDF input is kept or rewritten as PDF/A-2b only; part 1 is for forms and images")
 		}
-		return c.convertPDF(ctx, in)
+		return c.convertPDF(ctx, in, now)
 	case "image/jpeg", "image/png", "image/tiff":
 		res, err := pdfa.ImageToPDF(ctx, in.Data, &pdfa.ImageOptions{Title: in.Title, Now: now(), Part: c.Part})
 		if err != nil {
@@ -69,16 +74,29 @@ func (c PDFA) Convert(ctx context.Context, in ConvertInput) (ConvertOutput, erro
 	return ConvertOutput{}, refused("type %s is not supported", nonEmpty(in.MediaType, "unknown"))
 }
 
-func (c PDFA) convertPDF(ctx context.Context, in ConvertInput) (ConvertOutput, error) {
+// originalSignature is the verdict on a signed original, in one line.
+func originalSignature(ctx context.Context, pdf []byte, trust signing.Trust, now time.Time) string {
+	rep, err := signing.Verify(ctx, pdf, trust, now)
+	switch {
+	case err != nil:
+		return "unverifiable: " + err.Error()
+	case rep.Valid():
+		return "valid: " + rep.Signatures[0].Signer
+	}
+	return "invalid: " + strings.Join(rep.Reasons(), "; ")
+}
+
+func (c PDFA) convertPDF(ctx context.Context, in ConvertInput, now func() time.Time) (ConvertOutput, error) {
 	res, err := pdfa.ConvertPDF(ctx, in.Data, c.PDF)
 	if err != nil {
 		return ConvertOutput{}, refusedBy(ctx, err)
 	}
 	stages := map[string]string{"pdfa": string(res.Outcome)}
 	if res.Signed {
-		// The original stays byte-exact beside the archive copy; whether
-		// its signature verifies is recorded once signing lands.
+		// The original stays byte-exact beside the archive copy; the
+		// manifest says whether its signature verified.
 		stages["original_signed"] = "true"
+		stages["original_signature"] = originalSignature(ctx, in.Data, c.Trust, now())
 	}
 	text, err := pdfa.ExtractText(ctx, res.PDF)
 	switch {

@@ -21,6 +21,9 @@ var (
 	// ErrCorrupt: stored bytes do not match their recorded SHA-256, or a
 	// manifest is unreadable. Nothing corrupt is ever returned to a reader.
 	ErrCorrupt = errors.New("stored object corrupt")
+	// ErrUnavailable: a service ingest depends on (the timestamp
+	// authority) did not answer; nothing was stored, retry later.
+	ErrUnavailable = errors.New("a required service is unavailable")
 )
 
 // FieldError is a refusal that names the field (or input) at fault.

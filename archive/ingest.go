@@ -158,11 +158,20 @@ func (a *Archive) Ingest(ctx context.Context, req IngestRequest) (IngestResult, 
 	}
 
 	now := a.opts.Now().UTC()
+	var seal *SealInfo
+	if a.opts.Sealer != nil {
+		done = a.stage("seal")
+		out.PDF, seal, err = a.seal(ctx, out.PDF, now)
+		done()
+		if err != nil {
+			return IngestResult{}, fmt.Errorf("ingest: %w", err)
+		}
+	}
 	m := &Manifest{
 		Schema: ManifestSchema, Record: NewRecordID(), Version: 1,
 		Citizen: req.Citizen, Class: req.Class, Title: req.Title, Source: req.Source, Date: req.Date, Facts: req.Facts,
 		Created: now, IdempotencyKey: req.IdempotencyKey, MediaType: mediaType, Stages: out.Stages,
-		RetainUntil: now.Add(a.opts.InitialLock).Truncate(1e9),
+		RetainUntil: now.Add(a.opts.InitialLock).Truncate(1e9), Seal: seal,
 	}
 	done = a.stage("store")
 	err = a.putFiles(ctx, m, data, out)

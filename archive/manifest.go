@@ -42,8 +42,19 @@ type Manifest struct {
 	Files []FileRef `json:"files"`
 	// Stages record what produced the archive copy ("pdfa": "passthrough").
 	Stages map[string]string `json:"stages,omitempty"`
+	// Seal describes the authority's seal on the archive copy; nil when the
+	// copy was not sealed.
+	Seal *SealInfo `json:"seal,omitempty"`
 	// RetainUntil is the lock set on every object of this version at ingest.
 	RetainUntil time.Time `json:"retain_until,omitzero"`
+}
+
+// SealInfo records the seal made at ingest.
+type SealInfo struct {
+	Level     string    `json:"level"` // PAdES baseline level: B-B or B-T
+	Signer    string    `json:"signer"`
+	SignedAt  time.Time `json:"signed_at"`
+	Timestamp time.Time `json:"timestamp,omitzero"` // the TSA's time (B-T)
 }
 
 // FileRef names one stored object of a version and its fixity.

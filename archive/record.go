@@ -59,6 +59,8 @@ type GetRequest struct {
 	// Purpose is why the reader opens the document (audited).
 	Purpose string
 	Actor   Actor
+	// VerifySeal also checks the archive copy's seal (Document.Seal).
+	VerifySeal bool
 }
 
 // Document is a verified file ready to send to a reader.
@@ -66,6 +68,9 @@ type Document struct {
 	Record *Record
 	File   FileRef
 	Data   []byte
+	// Seal is the verdict on the archive copy's seal when asked for and
+	// the record is sealed.
+	Seal *SealVerdict
 }
 
 // Get reads the archive copy (or the original) of a record's latest version
@@ -98,7 +103,21 @@ func (a *Archive) Get(ctx context.Context, req GetRequest) (*Document, error) {
 	if err := a.record(ctx, req.Actor, action, rec.Manifest, req.Purpose); err != nil {
 		return nil, fmt.Errorf("get %s: audit: %w", req.ID, err)
 	}
-	return &Document{Record: rec, File: ref, Data: data}, nil
+	doc := &Document{Record: rec, File: ref, Data: data}
+	if req.VerifySeal && rec.Manifest.Seal != nil {
+		pdf := data
+		if req.Original {
+			aref, ok := rec.Manifest.File(FileArchive)
+			if !ok {
+				return nil, fmt.Errorf("get %s: manifest lists no %s: %w", req.ID, FileArchive, ErrCorrupt)
+			}
+			if pdf, err = a.readVerified(ctx, aref); err != nil {
+				return nil, fmt.Errorf("get %s: %w", req.ID, err)
+			}
+		}
+		doc.Seal = a.verifySeal(ctx, pdf)
+	}
+	return doc, nil
 }
 
 // readVerified reads one object version and checks size and SHA-256.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"akte/archive/store"
@@ -14,7 +15,7 @@ import (
 type Problem struct {
 	Record RecordID `json:"record"`
 	Key    string   `json:"key"`
-	Kind   string   `json:"kind"` // "missing", "corrupt", "manifest", "unlocked", "error"
+	Kind   string   `json:"kind"` // "missing", "corrupt", "manifest", "unlocked", "seal", "error"
 	Detail string   `json:"detail"`
 }
 
@@ -27,6 +28,7 @@ type VerifyReport struct {
 	Records  int       `json:"records"`
 	Objects  int       `json:"objects"`
 	Bytes    int64     `json:"bytes"`
+	Seals    int       `json:"seals"` // seals checked
 	Problems []Problem `json:"problems"`
 }
 
@@ -106,7 +108,8 @@ func (a *Archive) verifyRecord(ctx context.Context, id RecordID, rep *VerifyRepo
 	now := a.opts.Now()
 	for _, f := range rec.Manifest.Files {
 		rep.Objects++
-		if _, err := a.readVerified(ctx, f); err != nil {
+		data, err := a.readVerified(ctx, f)
+		if err != nil {
 			kind := "error"
 			switch {
 			case errors.Is(err, ErrCorrupt) && errors.Is(err, store.ErrNotFound):
@@ -118,6 +121,12 @@ func (a *Archive) verifyRecord(ctx context.Context, id RecordID, rep *VerifyRepo
 			continue
 		}
 		rep.Bytes += f.Size
+		if f.Name == FileArchive && rec.Manifest.Seal != nil {
+			rep.Seals++
+			if v := a.verifySeal(ctx, data); !v.Valid {
+				add(f.Key, "seal", "the seal does not verify: %s", strings.Join(v.Reasons, "; "))
+			}
+		}
 		info, err := a.store.Stat(ctx, f.Key, f.VersionID)
 		if err != nil {
 			add(f.Key, "error", "%v", err)

@@ -19,7 +19,8 @@ import (
 type TSA struct {
 	URL string
 	// Timeout bounds one request (default 10 s); Retries is how often a
-	// failed request is repeated (default 2), with a short backoff.
+	// failed request is repeated (0: twice; negative: never), with a short
+	// backoff.
 	Timeout time.Duration
 	Retries int
 	// Client sends the requests (default: a plain client; the timeout
@@ -44,8 +45,11 @@ func (t *TSA) stamp(ctx context.Context, sig []byte) (*timestamp.Timestamp, erro
 	want := crypto.SHA256.New()
 	want.Write(sig)
 	retries, timeout := t.Retries, t.Timeout
-	if retries == 0 {
+	switch {
+	case retries == 0:
 		retries = 2
+	case retries < 0:
+		retries = 0
 	}
 	if timeout <= 0 {
 		timeout = 10 * time.Second

@@ -50,6 +50,7 @@ func New(a *archive.Archive, opts *Options) *Server {
 	s.mux.HandleFunc("POST /api/v1/records", s.ingest)
 	s.mux.HandleFunc("GET /api/v1/records/{id}", s.record)
 	s.mux.HandleFunc("GET /api/v1/records/{id}/document", s.document)
+	s.mux.HandleFunc("GET /api/v1/records/{id}/seal", s.seal)
 	s.ready.Store(true)
 	return s
 }
@@ -159,9 +160,10 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) document(w http.ResponseWriter, r *http.Request) {
 	original, _ := strconv.ParseBool(r.URL.Query().Get("original"))
+	verify, _ := strconv.ParseBool(r.URL.Query().Get("verify_seal"))
 	doc, err := s.a.Get(r.Context(), archive.GetRequest{
 		ID: archive.RecordID(r.PathValue("id")), Original: original,
-		Purpose: r.URL.Query().Get("purpose"), Actor: actor(r),
+		Purpose: r.URL.Query().Get("purpose"), Actor: actor(r), VerifySeal: verify,
 	})
 	if err != nil {
 		s.fail(w, r, err)
@@ -175,7 +177,46 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Length", strconv.Itoa(len(doc.Data)))
 	w.Header().Set("ETag", `"`+doc.File.SHA256+`"`)
 	w.Header().Set("X-Akte-Sha256", doc.File.SHA256)
+	if doc.Seal != nil {
+		w.Header().Set("X-Akte-Seal", headerSafe(doc.Seal.String()))
+	}
 	w.Write(doc.Data)
+}
+
+// seal answers the verdict on a record's seal (the archive copy is read
+// for it, so the read is audited like any other).
+func (s *Server) seal(w http.ResponseWriter, r *http.Request) {
+	doc, err := s.a.Get(r.Context(), archive.GetRequest{
+		ID: archive.RecordID(r.PathValue("id")), Purpose: nonEmpty(r.URL.Query().Get("purpose"), "seal verification"),
+		Actor: actor(r), VerifySeal: true,
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if doc.Seal == nil {
+		writeJSON(w, http.StatusOK, archive.SealVerdict{Reasons: []string{"the record was archived without a seal"}})
+		return
+	}
+	writeJSON(w, http.StatusOK, doc.Seal)
+}
+
+func nonEmpty(s, alt string) string {
+	if s == "" {
+		return alt
+	}
+	return s
+}
+
+// headerSafe keeps a header value to printable ASCII.
+func headerSafe(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c < 0x20 || c > 0x7e {
+			b[i] = '?'
+		}
+	}
+	return string(b)
 }
 
 // apiError is the JSON error body.
@@ -203,6 +244,8 @@ func statusFor(err error) (int, string) {
 		return http.StatusConflict, "conflict"
 	case errors.Is(err, archive.ErrCorrupt):
 		return http.StatusInternalServerError, "corrupt"
+	case errors.Is(err, archive.ErrUnavailable):
+		return http.StatusServiceUnavailable, "unavailable"
 	}
 	return http.StatusInternalServerError, "internal"
 }

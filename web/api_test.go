@@ -12,6 +12,8 @@ import (
 
 	"akte/archive"
 	"akte/archive/archivetest"
+	"akte/signing"
+	"akte/signing/signingtest"
 	"akte/web"
 )
 
@@ -186,5 +188,36 @@ func TestFormSubmissionIngest(t *testing.T) {
 	json.Unmarshal(b, &e)
 	if resp.StatusCode != 400 || !strings.HasPrefix(e.Error.Field, "form.") {
 		t.Fatalf("incomplete submission: %d %s", resp.StatusCode, b)
+	}
+}
+
+// A sealed archive copy: the verdict comes with the document on request
+// and as JSON.
+func TestSealVerdict(t *testing.T) {
+	ca := signingtest.NewCA(t, "web")
+	chain, key := ca.Issue(t, signingtest.LeafOptions{CommonName: "Stadt Musterstadt"})
+	sealer, err := signing.NewSealer(signing.Options{Seal: &signing.Seal{Signer: key, Chain: chain}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := archivetest.Open(t, archive.Options{Sealer: sealer, Trust: signing.Trust{Roots: ca.Pool}})
+	srv := httptest.NewServer(web.New(a, nil))
+	t.Cleanup(srv.Close)
+	resp, b := post(t, srv, "citizen=P1&class=registration", archivetest.MakePDF("Anmeldung", "Einzug"), "")
+	var res struct{ Record struct{ ID string } }
+	json.Unmarshal(b, &res)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("ingest: %d %s", resp.StatusCode, b)
+	}
+	req, _ := http.NewRequest("GET", srv.URL+"/api/v1/records/"+res.Record.ID+"/document?verify_seal=1&purpose=x", nil)
+	resp, _ = do(t, req)
+	if h := resp.Header.Get("X-Akte-Seal"); !strings.HasPrefix(h, "valid (B-B") {
+		t.Errorf("X-Akte-Seal %q", h)
+	}
+	req, _ = http.NewRequest("GET", srv.URL+"/api/v1/records/"+res.Record.ID+"/seal", nil)
+	resp, b = do(t, req)
+	var v archive.SealVerdict
+	if err := json.Unmarshal(b, &v); err != nil || resp.StatusCode != 200 || !v.Valid || v.Level != "B-B" {
+		t.Fatalf("seal: %d %s", resp.StatusCode, b)
 	}
 }

@@ -14,6 +14,7 @@ type getOptions struct {
 	out      string
 	original bool
 	purpose  string
+	seal     bool
 }
 
 func cmdGet(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {
@@ -22,6 +23,7 @@ func cmdGet(ctx context.Context, g *globals, args []string, stdout, stderr io.Wr
 	fs.StringVar(&o.out, "o", "", "write to `FILE` instead of standard output")
 	fs.BoolVar(&o.original, "original", false, "the original as received, not the archive PDF")
 	fs.StringVar(&o.purpose, "purpose", "", "why you open it (recorded in the audit log)")
+	fs.BoolVar(&o.seal, "verify-seal", false, "also verify the archive copy's seal; the verdict goes to standard error, an invalid seal exits 5")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
@@ -38,15 +40,27 @@ func runGet(ctx context.Context, g *globals, o getOptions, id archive.RecordID, 
 		return err
 	}
 	defer closeArchive()
-	doc, err := a.Get(ctx, archive.GetRequest{ID: id, Original: o.original, Purpose: o.purpose, Actor: cliActor()})
+	doc, err := a.Get(ctx, archive.GetRequest{ID: id, Original: o.original, Purpose: o.purpose, Actor: cliActor(), VerifySeal: o.seal})
 	if err != nil {
 		return err
 	}
 	if o.out == "" {
-		_, err := stdout.Write(doc.Data)
+		_, err = stdout.Write(doc.Data)
+	} else {
+		err = writeFileAtomic(o.out, doc.Data)
+	}
+	if err != nil || !o.seal {
 		return err
 	}
-	return writeFileAtomic(o.out, doc.Data)
+	if doc.Seal == nil {
+		fmt.Fprintln(stderr, "seal: none (the record was archived unsealed)")
+		return exitError{exitIntegrity}
+	}
+	fmt.Fprintln(stderr, "seal:", doc.Seal)
+	if !doc.Seal.Valid {
+		return exitError{exitIntegrity}
+	}
+	return nil
 }
 
 // writeFileAtomic writes data to path via a temporary file and rename, so a

@@ -47,8 +47,8 @@ func runVerify(ctx context.Context, g *globals, ids []archive.RecordID, stdout, 
 		for _, p := range rep.Problems {
 			fmt.Fprintf(stdout, "PROBLEM %s\n", p)
 		}
-		fmt.Fprintf(stdout, "verified %d records, %d objects, %d bytes in %s: %d problems\n",
-			rep.Records, rep.Objects, rep.Bytes, time.Since(start).Round(time.Millisecond), len(rep.Problems))
+		fmt.Fprintf(stdout, "verified %d records, %d objects, %d seals, %d bytes in %s: %d problems\n",
+			rep.Records, rep.Objects, rep.Seals, rep.Bytes, time.Since(start).Round(time.Millisecond), len(rep.Problems))
 	}
 	if !rep.OK() {
 		return exitError{exitIntegrity}

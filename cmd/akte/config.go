@@ -37,7 +37,45 @@ type Config struct {
 		SealEvery    int           `yaml:"seal_every"`
 		SealInterval time.Duration `yaml:"seal_interval"`
 	} `yaml:"audit"`
+	Seal SealConfig `yaml:"seal"`
+	TSA  TSAConfig  `yaml:"tsa"`
 }
+
+// SealConfig names the authority's seal: a PKCS #12 file, or PEM
+// certificate and key files. With neither, a self-signed development seal
+// is created under the data directory (and every start warns about it).
+type SealConfig struct {
+	PKCS12   string `yaml:"pkcs12"`
+	Password secret `yaml:"password"` // of the PKCS #12 file; env AKTE_SEAL_PASSWORD
+	Cert     string `yaml:"cert"`     // PEM chain, signer first or in any order
+	Key      string `yaml:"key"`      // PEM private key
+	PSS      bool   `yaml:"pss"`      // RSA keys: RSASSA-PSS instead of PKCS #1 v1.5
+	// Organization names the authority in a development seal.
+	Organization string `yaml:"organization"`
+	Reason       string `yaml:"reason"`
+	Location     string `yaml:"location"`
+	Visible      bool   `yaml:"visible"` // draw the seal on the first page
+	// TrustRoots are PEM files of the roots seals must chain to (default:
+	// the root of the seal's own chain).
+	TrustRoots []string `yaml:"trust_roots"`
+}
+
+// TSAConfig enables PAdES B-T timestamps.
+type TSAConfig struct {
+	URL     string        `yaml:"url"`
+	Timeout time.Duration `yaml:"timeout"`
+	Retries int           `yaml:"retries"`
+	// TrustRoots anchor the TSA's certificate (default: the seal's roots).
+	TrustRoots []string `yaml:"trust_roots"`
+}
+
+// secret is a configuration value that never prints.
+type secret string
+
+func (s secret) String() string               { return "***" }
+func (s secret) GoString() string             { return "***" }
+func (s secret) MarshalYAML() (any, error)    { return "***", nil }
+func (s secret) MarshalText() ([]byte, error) { return []byte("***"), nil }
 
 // StoreConfig chooses and configures the backend.
 type StoreConfig struct {
@@ -67,6 +105,10 @@ func Default() Config {
 	c.Store.S3.Secure = true
 	c.Ingest.MaxBytes = 64 << 20
 	c.Ingest.InitialLockDays = 30
+	c.Seal.Organization = "Akte"
+	c.Seal.Reason = "Archivierung"
+	c.TSA.Timeout = 10 * time.Second
+	c.TSA.Retries = 2
 	return c
 }
 
@@ -90,11 +132,16 @@ func (c *Config) ApplyEnv(getenv func(string) string) error {
 		"AKTE_DATA": &c.Data, "AKTE_LISTEN": &c.Listen, "AKTE_STORE": &c.Store.Backend,
 		"AKTE_S3_ENDPOINT": &c.Store.S3.Endpoint, "AKTE_S3_BUCKET": &c.Store.S3.Bucket,
 		"AKTE_S3_REGION": &c.Store.S3.Region, "AKTE_S3_ACCESS_KEY": &c.Store.S3.AccessKey,
+		"AKTE_SEAL_PKCS12": &c.Seal.PKCS12, "AKTE_SEAL_CERT": &c.Seal.Cert, "AKTE_SEAL_KEY": &c.Seal.Key,
+		"AKTE_TSA_URL": &c.TSA.URL,
 	}
 	for name, p := range str {
 		if v := getenv(name); v != "" {
 			*p = v
 		}
+	}
+	if v := getenv("AKTE_SEAL_PASSWORD"); v != "" {
+		c.Seal.Password = secret(v)
 	}
 	if v := getenv("AKTE_S3_SECRET_KEY"); v != "" {
 		c.Store.S3.SecretKey = s3store.Secret(v)
@@ -133,6 +180,18 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("config ingest.initial_lock_days: %d must not be negative", c.Ingest.InitialLockDays)
 	case !c.Store.Mode.Valid():
 		return fmt.Errorf("config store.mode: %q must be COMPLIANCE or GOVERNANCE", c.Store.Mode)
+	}
+	switch {
+	case c.Seal.PKCS12 != "" && (c.Seal.Cert != "" || c.Seal.Key != ""):
+		return errors.New("config seal: give either pkcs12 or cert and key, not both")
+	case (c.Seal.Cert == "") != (c.Seal.Key == ""):
+		return errors.New("config seal.cert, seal.key: both are needed")
+	case c.TSA.URL != "" && !strings.HasPrefix(c.TSA.URL, "http://") && !strings.HasPrefix(c.TSA.URL, "https://"):
+		return fmt.Errorf("config tsa.url: %q must be an http(s) URL", c.TSA.URL)
+	case c.TSA.Timeout <= 0:
+		return fmt.Errorf("config tsa.timeout: %v must be positive", c.TSA.Timeout)
+	case c.TSA.Retries < 0 || c.TSA.Retries > 10:
+		return fmt.Errorf("config tsa.retries: %d must be 0..10", c.TSA.Retries)
 	}
 	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
 		return fmt.Errorf("config listen: %q must be host:port", c.Listen)

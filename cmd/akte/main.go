@@ -25,6 +25,7 @@ const (
 	exitIntegrity   = 5 // verify or audit verify found problems; corrupt object
 	exitConfig      = 6 // bad configuration, or the store refused at start (no Object Lock)
 	exitConflict    = 7 // idempotency key reused for another document
+	exitUnavailable = 8 // a service ingest needs (the timestamp authority) did not answer; retry
 	exitInterrupted = 130
 )
 
@@ -42,6 +43,7 @@ func commands() []command {
 		{"audit", "verify or seal the audit log", cmdAudit},
 		{"reindex", "rebuild the catalog from the store alone", cmdReindex},
 		{"pdfa", "check a file against PDF/A-2b, or convert one to it", cmdPDFA},
+		{"keys", "create a seal key and CSR, or show the active seal", cmdKeys},
 	}
 }
 
@@ -118,6 +120,7 @@ Global flags (also accepted after the command):
 Exit codes:
   0 ok   1 failure   2 usage   3 input refused   4 not found
   5 integrity problem found   6 configuration or store refused   7 conflict
+  8 a required service (timestamp authority) is unavailable: retry
   130 interrupted
 `)
 }

@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"io/fs"
 	"os"
@@ -71,14 +73,20 @@ func TestIngestGetVerifyFlip(t *testing.T) {
 	if r := c.run("get", id, "-o", out, "--purpose", "Antragspruefung"); r.code != 0 {
 		t.Fatalf("get: exit %d: %s", r.code, r.stderr)
 	}
-	if got, _ := os.ReadFile(out); !bytes.Equal(got, pdf) {
-		t.Fatalf("get returned %d bytes, not the %d ingested", len(got), len(pdf))
+	// The archive copy is the input plus the seal (an incremental update).
+	got, _ := os.ReadFile(out)
+	if !bytes.HasPrefix(got, pdf) || len(got) == len(pdf) {
+		t.Fatalf("get returned %d bytes, not the %d ingested plus a seal", len(got), len(pdf))
 	}
 	if r := c.run("get", id, "--original"); r.code != 0 || r.stdout != string(pdf) {
 		t.Fatalf("get --original to stdout: exit %d", r.code)
 	}
+	if r := c.run("get", id, "--verify-seal", "-o", out); r.code != 0 || !strings.Contains(r.stderr, "seal: valid (B-B") ||
+		!strings.Contains(r.stderr, "DEVELOPMENT seal") {
+		t.Fatalf("get --verify-seal: exit %d: %s", r.code, r.stderr)
+	}
 	r = c.run("verify")
-	if r.code != 0 || !strings.Contains(r.stdout, "verified 1 records, 4 objects") || !strings.Contains(r.stdout, ": 0 problems") {
+	if r.code != 0 || !strings.Contains(r.stdout, "verified 1 records, 4 objects, 1 seals") || !strings.Contains(r.stdout, ": 0 problems") {
 		t.Fatalf("verify clean: exit %d: %s%s", r.code, r.stdout, r.stderr)
 	}
 
@@ -221,7 +229,7 @@ func TestS3RoundTripAndReindex(t *testing.T) {
 		t.Fatalf("ingest on s3: exit %d: %s", r.code, r.stderr)
 	}
 	id := strings.TrimSpace(r.stdout)
-	if r := c.run("get", id); r.code != 0 || r.stdout != string(pdf) {
+	if r := c.run("get", id); r.code != 0 || !strings.HasPrefix(r.stdout, string(pdf)) {
 		t.Fatalf("get on s3: exit %d: %s", r.code, r.stderr)
 	}
 	// Someone deletes every object of the record without a version ID,
@@ -233,7 +241,7 @@ func TestS3RoundTripAndReindex(t *testing.T) {
 			t.Fatalf("raw delete without version: %v", err)
 		}
 	}
-	if r := c.run("get", id); r.code != 0 || r.stdout != string(pdf) {
+	if r := c.run("get", id); r.code != 0 || !strings.HasPrefix(r.stdout, string(pdf)) {
 		t.Fatalf("get behind delete markers: exit %d: %s", r.code, r.stderr)
 	}
 	// The catalog is a cache: rebuild it from the bucket alone.
@@ -345,5 +353,38 @@ func TestPDFACheckAndConvert(t *testing.T) {
 	}
 	if r := c.run("pdfa", "check", out); r.code != 0 {
 		t.Fatalf("converted file does not conform: %s", r.stdout)
+	}
+}
+
+// akte keys: a new key and CSR asking for document signing; show names the
+// development seal as such.
+func TestKeys(t *testing.T) {
+	c, _ := newCLI(t)
+	out := t.TempDir()
+	r := c.run("keys", "new", "--name", "Stadt Musterstadt – Bürgeramt", "--org", "Stadt Musterstadt", "--type", "p384", "--out", out)
+	if r.code != 0 {
+		t.Fatalf("keys new: exit %d: %s", r.code, r.stderr)
+	}
+	b, _ := os.ReadFile(filepath.Join(out, "seal.csr"))
+	blk, _ := pem.Decode(b)
+	if blk == nil {
+		t.Fatal("no CSR written")
+	}
+	csr, err := x509.ParseCertificateRequest(blk.Bytes)
+	if err != nil || csr.CheckSignature() != nil || csr.Subject.CommonName != "Stadt Musterstadt – Bürgeramt" {
+		t.Fatalf("csr: %v", err)
+	}
+	if !strings.Contains(fmt.Sprint(csr.Extensions), "1.3.6.1.5.5.7.3.36") && !bytes.Contains(blk.Bytes, []byte{0x2b, 6, 1, 5, 5, 7, 3, 0x24}) {
+		t.Error("the CSR does not ask for the document-signing usage")
+	}
+	if st, err := os.Stat(filepath.Join(out, "seal.key")); err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("key file: %v %v", err, st)
+	}
+	if r := c.run("keys", "new", "--name", "X", "--out", out); r.code == 0 {
+		t.Error("keys new overwrote an existing key")
+	}
+	r = c.run("keys", "show")
+	if r.code != 0 || !strings.Contains(r.stdout, "DEVELOPMENT seal") || !strings.Contains(r.stdout, "PAdES B-B") {
+		t.Fatalf("keys show: exit %d: %s%s", r.code, r.stdout, r.stderr)
 	}
 }

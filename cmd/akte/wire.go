@@ -87,6 +87,8 @@ func exitCode(err error) int {
 		return exitIntegrity
 	case errors.Is(err, archive.ErrConflict):
 		return exitConflict
+	case errors.Is(err, archive.ErrUnavailable):
+		return exitUnavailable
 	}
 	return exitFailure
 }
@@ -194,7 +196,18 @@ func openArchive(ctx context.Context, g *globals, stderr io.Writer, tune func(*a
 	if err != nil {
 		return nil, archive.ReconcileReport{}, nil, err
 	}
+	seal, err := loadSeal(cfg, log, time.Now())
+	if err != nil {
+		closeStore()
+		return nil, archive.ReconcileReport{}, nil, err
+	}
+	sl, trust, err := sealer(cfg, seal)
+	if err != nil {
+		closeStore()
+		return nil, archive.ReconcileReport{}, nil, err
+	}
 	opts := archive.Options{
+		Sealer: sl, Trust: trust,
 		Store: st, Dir: cfg.Data, Classes: cfg.classes(), MaxBytes: cfg.Ingest.MaxBytes,
 		InitialLock:    time.Duration(cfg.Ingest.InitialLockDays) * 24 * time.Hour,
 		AuditSealEvery: cfg.Audit.SealEvery, AuditSealInterval: cfg.Audit.SealInterval, Logger: log,
