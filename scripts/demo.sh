@@ -2,7 +2,8 @@
 # The main job on the embedded default: builds akte, archives sample
 # documents into ./akte-demo (file store, WORM by software) — two form
 # submissions as the citizens' portal sends them, rendered to PDF/A-2b, and
-# a PDF that already is PDF/A-2b — verifies every stored object, then serves
+# a PDF that already is PDF/A-2b — seals each archive copy (PAdES, with a
+# self-signed development seal), verifies every stored object and seal, then serves
 # the archive on 127.0.0.1:8080 and prints what to open. Ctrl-C stops the
 # server; run it again any time (ingest is idempotent: nothing is archived
 # twice).
@@ -31,10 +32,12 @@ add "Reisepass-Antrag (counter form), P100234" --form passport-application --val
 add "Gewerbesteuerbescheid (PDF/A), P200981" examples/gewerbesteuer-P200981.pdf \
   --citizen P200981 --class tax --title "Gewerbesteuerbescheid 2025" --source import
 
-echo "== verifying every stored object (SHA-256, manifest, lock)"
+echo "== verifying every stored object (SHA-256, manifest, lock, seal)"
 akte verify
-echo "== checking one archive copy against PDF/A-2b"
-akte get "${ids[0]}" -o "$DATA/anmeldung.pdf" --purpose "demo"
+echo "== the seal (the demo uses the self-signed development seal)"
+akte keys show 2>/dev/null
+echo "== checking one archive copy: its seal, and PDF/A-2b"
+akte get "${ids[0]}" -o "$DATA/anmeldung.pdf" --purpose "demo" --verify-seal 2>&1 | grep '^seal:'
 akte pdfa check "$DATA/anmeldung.pdf"
 
 echo "== serving on http://$LISTEN   (Ctrl-C to stop)"
