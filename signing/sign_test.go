@@ -458,3 +458,34 @@ func withTextField(t *testing.T, in []byte) []byte {
 	fmt.Fprintf(&b, "trailer\n<< /Size 8 /Root 1 0 R /Info 7 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n", prev, x)
 	return b.Bytes()
 }
+
+// The timestamp must come from a TSA the verifier trusts, and bytes added
+// after a seal are reported as such.
+func TestTimestampTrustAndLaterUpdates(t *testing.T) {
+	f := newFixture(t)
+	tsa := signingtest.StartTSA(t, f.ca, signingtest.TSAOptions{})
+	s := f.sealer(t, signingtest.LeafOptions{}, signing.Options{TSA: &signing.TSA{URL: tsa.URL}})
+	out, _, err := s.Sign(context.Background(), archivetest.MakePDFA(t, "Zeit"), signTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := signingtest.NewCA(t, "other")
+	rep, err := signing.Verify(context.Background(), out, signing.Trust{Roots: f.ca.Pool, TSARoots: other.Pool}, signTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := rep.Signatures[0]
+	if rep.Valid() || !v.Timestamp.IsZero() || !strings.Contains(strings.Join(v.Problems, ";"), "TSA certificate is not trusted") {
+		t.Errorf("untrusted TSA: valid=%v timestamp=%v problems=%q", rep.Valid(), v.Timestamp, v.Problems)
+	}
+	later := append(bytes.Clone(out), "\n% a later incremental update\n"...)
+	rep, err = signing.Verify(context.Background(), later, f.trust, signTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v = rep.Signatures[0]
+	if rep.Valid() || v.WholeFile || !v.Intact || !strings.Contains(strings.Join(v.Notes, ";"), "added after this signature") ||
+		!strings.Contains(strings.Join(rep.Reasons(), ";"), "changed after the last signature") {
+		t.Errorf("later update: valid=%v whole=%v intact=%v notes=%q reasons=%q", rep.Valid(), v.WholeFile, v.Intact, v.Notes, rep.Reasons())
+	}
+}
