@@ -2,6 +2,7 @@ package pdfa
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -37,5 +38,52 @@ func BenchmarkConvertPDF(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+	})
+}
+
+// BenchmarkConvertPDFFinalise: the same rendered sample without XMP
+// metadata, output intent and trailer ID (and with a JavaScript
+// OpenAction), which ConvertPDF finalises by an incremental update (two
+// checks and the update) — side by side with the update alone and with
+// Ghostscript's -dPDFA=2 rewrite of the same input.
+func BenchmarkConvertPDFFinalise(b *testing.B) {
+	sample, err := os.ReadFile(filepath.Join("testdata", "render", "registration-part2.pdf"))
+	if err != nil {
+		b.Skip("no rendered sample in testdata/render: ", err)
+	}
+	data := finStrip(b, sample, "/OpenAction<</S/JavaScript/JS(x)>>", true)
+	rep, err := Check(context.Background(), data, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	f, ok := planFixes(rep)
+	if !ok {
+		b.Fatalf("sample cannot be finalised: %+v", rep.Violations)
+	}
+	b.Run("akte-finalised", func(b *testing.B) {
+		renderMeasure(b, false, func() error {
+			res, err := ConvertPDF(context.Background(), data, &ConvertOptions{Ghostscript: "-"})
+			if err != nil {
+				return err
+			}
+			if res.Outcome != PDFFinalised {
+				return errors.New("outcome " + string(res.Outcome))
+			}
+			return nil
+		})
+	})
+	b.Run("akte-update-only", func(b *testing.B) {
+		o := (*CheckOptions)(nil).withDefaults()
+		renderMeasure(b, false, func() error {
+			_, err := finalise(context.Background(), data, f, o)
+			return err
+		})
+	})
+	b.Run("ghostscript", func(b *testing.B) {
+		gs := renderGhostscript(b)
+		renderMeasure(b, true, func() error {
+			_, err := runGhostscript(context.Background(), gs, data, ConvertOptions{})
+			return err
+		})
 	})
 }

@@ -16,7 +16,9 @@ import (
 
 // TestCorpusAsInput feeds every file of the veraPDF PDF/A-2b corpus to
 // ConvertPDF: each must end as an archive copy that Check accepts, or as
-// a clear, typed refusal. Prints the counts.
+// a clear, typed refusal. A finalised copy must also keep the input as its
+// prefix and pass qpdf --check. Prints the counts per outcome, and how
+// many inputs the finaliser tried before Ghostscript took over.
 func TestCorpusAsInput(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		t.Skip("converts 985 files: runs without -short and without the race detector (scripts/test.sh does)")
@@ -30,6 +32,7 @@ func TestCorpusAsInput(t *testing.T) {
 	}
 	files := corpusFiles(t, corpusDir(t, "PDF_A-2b"))
 	results := make([]string, len(files))
+	fellBack := make([]bool, len(files))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 2)
 	for i, f := range files {
@@ -52,10 +55,17 @@ func TestCorpusAsInput(t *testing.T) {
 				if cerr != nil || !rep.OK() {
 					t.Errorf("%s: archive copy (%s) fails the checker: %v %v", f.path, res.Outcome, cerr, rep.Clauses())
 				}
-				if res.Outcome == PDFGhostscript && i%10 == 0 {
+				switch {
+				case res.Outcome == PDFFinalised:
+					if !bytes.HasPrefix(res.PDF, data) {
+						t.Errorf("%s: the finalised copy does not keep the input as its prefix", f.path)
+					}
+					externalChecks(t, f.path, res.PDF)
+				case res.Outcome == PDFGhostscript && i%10 == 0:
 					externalChecks(t, f.path, res.PDF)
 				}
 				results[i] = "archived-" + string(res.Outcome)
+				fellBack[i] = res.Outcome == PDFGhostscript && finalisable(data)
 			case errors.Is(err, ErrEncrypted):
 				results[i] = "refused-encrypted"
 			case errors.As(err, &re):
@@ -63,6 +73,7 @@ func TestCorpusAsInput(t *testing.T) {
 					t.Errorf("%s: refusal without clauses: %v", f.path, err)
 				}
 				results[i] = "refused-not-conformant"
+				fellBack[i] = finalisable(data)
 			case errors.Is(err, ErrNotPDF), errors.Is(err, ErrTooLarge), errors.Is(err, ErrTooComplex), errors.Is(err, ErrTimeout):
 				results[i] = "refused-unreadable"
 			default:
@@ -73,8 +84,18 @@ func TestCorpusAsInput(t *testing.T) {
 	}
 	wg.Wait()
 	counts := map[string]int{}
-	for _, r := range results {
+	for _, o := range []PDFOutcome{PDFKept, PDFFinalised, PDFGhostscript} {
+		counts["archived-"+string(o)] = 0
+	}
+	for _, r := range []string{"refused-encrypted", "refused-not-conformant", "refused-unreadable"} {
+		counts[r] = 0
+	}
+	tried := 0
+	for i, r := range results {
 		counts[r]++
+		if fellBack[i] {
+			tried++
+		}
 	}
 	var keys []string
 	for k := range counts {
@@ -85,11 +106,22 @@ func TestCorpusAsInput(t *testing.T) {
 	for _, k := range keys {
 		summary += fmt.Sprintf(" %s=%d", k, counts[k])
 	}
+	summary += fmt.Sprintf(" (finaliser tried first on %d of the others)", tried)
 	t.Log(summary)
 	fmt.Println(summary)
 	if counts["error"] > 0 {
 		t.Fatalf("%d files ended neither archived nor refused with a typed reason", counts["error"])
 	}
+}
+
+// finalisable reports whether ConvertPDF tries the finaliser on data.
+func finalisable(data []byte) bool {
+	rep, err := Check(context.Background(), data, nil)
+	if err != nil {
+		return false
+	}
+	_, ok := planFixes(rep)
+	return ok
 }
 
 // externalChecks runs independent tools over an archive copy: qpdf finds

@@ -21,6 +21,11 @@ const (
 	// PDFKept: the input already is PDF/A-2b (per Check) and is archived
 	// byte for byte.
 	PDFKept PDFOutcome = "kept"
+	// PDFFinalised: the input's only violations were metadata, output
+	// intent, catalog actions or trailer ID; an incremental update fixed
+	// them (the input is an unchanged prefix of the archive copy) and the
+	// result passed Check.
+	PDFFinalised PDFOutcome = "finalised"
 	// PDFGhostscript: the input was rewritten by Ghostscript's PDF/A-2
 	// output and the result passed Check.
 	PDFGhostscript PDFOutcome = "ghostscript"
@@ -73,17 +78,22 @@ type PDFResult struct {
 	// advisories).
 	Report *Report
 	// Signed: the input carries a digital signature. ConvertPDF never
-	// modifies it in place; a rewrite invalidates the signature in the
-	// archive copy, so the original must be kept beside it.
+	// modifies it in place; a Ghostscript rewrite invalidates the
+	// signature in the archive copy, and a finalised copy adds a revision
+	// after the signed one (the signature still covers its byte range, but
+	// validators report the later change), so the original must be kept
+	// beside it.
 	Signed bool
 }
 
 // ConvertPDF makes the archive copy of an input PDF: kept as is when it
-// already is PDF/A-2b, otherwise rewritten by Ghostscript (when installed)
-// and checked again. Encrypted files are refused with ErrEncrypted; files
-// that cannot be made conformant with a *RefusedError naming the clauses;
-// files that cannot even be checked with Check's errors (ErrNotPDF, …).
-// It never modifies data.
+// already is PDF/A-2b; finalised by an incremental update when every
+// violation is one the finaliser fixes (see finalise.go) and the result
+// passes Check; otherwise rewritten by Ghostscript (when installed) from
+// the original input and checked again. Encrypted files are refused with
+// ErrEncrypted; files that cannot be made conformant with a *RefusedError
+// naming the input's clauses; files that cannot even be checked with
+// Check's errors (ErrNotPDF, …). It never modifies data.
 func ConvertPDF(ctx context.Context, data []byte, opts *ConvertOptions) (*PDFResult, error) {
 	var o ConvertOptions
 	if opts != nil {
@@ -100,22 +110,52 @@ func ConvertPDF(ctx context.Context, data []byte, opts *ConvertOptions) (*PDFRes
 	if encrypted(rep) {
 		return nil, fmt.Errorf("convert pdf: %w", ErrEncrypted)
 	}
+	reason := "not PDF/A-2b"
+	if f, ok := planFixes(rep); ok {
+		res, err := finaliseChecked(ctx, data, f, o.Check)
+		if err == nil {
+			res.Signed = signed
+			return res, nil
+		}
+		reason += ", the direct fix failed (" + err.Error() + "),"
+	}
 	gs, gsErr := findGhostscript(o.Ghostscript)
 	if gsErr != nil {
-		return nil, &RefusedError{Reason: "not PDF/A-2b and " + gsErr.Error(), Report: rep}
+		return nil, &RefusedError{Reason: reason + " and " + gsErr.Error(), Report: rep}
 	}
 	out, err := runGhostscript(ctx, gs, data, o)
 	if err != nil {
-		return nil, &RefusedError{Reason: "not PDF/A-2b and the Ghostscript rewrite failed (" + err.Error() + ")", Report: rep}
+		return nil, &RefusedError{Reason: reason + " and the Ghostscript rewrite failed (" + err.Error() + ")", Report: rep}
 	}
 	rep2, err := Check(ctx, out, o.Check)
 	if err != nil {
-		return nil, &RefusedError{Reason: "not PDF/A-2b and the Ghostscript rewrite cannot be checked (" + err.Error() + ")", Report: rep}
+		return nil, &RefusedError{Reason: reason + " and the Ghostscript rewrite cannot be checked (" + err.Error() + ")", Report: rep}
 	}
 	if !rep2.OK() {
 		return nil, &RefusedError{Reason: "not PDF/A-2b even after a Ghostscript rewrite", Report: rep2}
 	}
 	return &PDFResult{PDF: out, Outcome: PDFGhostscript, Report: rep2, Signed: signed}, nil
+}
+
+// finaliseChecked finalises data and checks the result; an error says why
+// the finalised copy cannot be the archive copy.
+func finaliseChecked(ctx context.Context, data []byte, f fixes, opts *CheckOptions) (*PDFResult, error) {
+	out, err := finalise(ctx, data, f, opts.withDefaults())
+	if err != nil {
+		return nil, err
+	}
+	rep, err := Check(ctx, out, opts)
+	if err != nil {
+		return nil, fmt.Errorf("check finalised pdf: %w", err)
+	}
+	if !rep.OK() {
+		var cl []string
+		for _, c := range rep.Clauses() {
+			cl = append(cl, string(c))
+		}
+		return nil, fmt.Errorf("the finalised copy still violates %s", strings.Join(cl, ", "))
+	}
+	return &PDFResult{PDF: out, Outcome: PDFFinalised, Report: rep}, nil
 }
 
 // encrypted reports whether Check found an Encrypt entry (clause 6.1.3).

@@ -20,5 +20,9 @@
 //     and extracted as "SS";
 //   - fonts are parsed once per process (Regular, Bold), never per document.
 //
+// XMP, SRGBProfileDeflated and SRGBOutputIntent are exported for pdfa's
+// finaliser, which adds the same metadata and output intent to existing
+// PDFs.
+//
 // A Doc is not safe for concurrent use; Fonts are.
 package pdfw

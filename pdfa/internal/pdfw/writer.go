@@ -143,6 +143,19 @@ func deflate(p []byte) []byte {
 // srgbDeflated is the compressed sRGB profile, shared by every document.
 var srgbDeflated = sync.OnceValue(func() []byte { return deflate(SRGBProfile()) })
 
+// SRGBProfileDeflated returns SRGBProfile compressed for /FlateDecode, as
+// the writer embeds it. It is computed once and shared; callers must not
+// modify it.
+func SRGBProfileDeflated() []byte { return srgbDeflated() }
+
+// SRGBOutputIntent returns the dictionary of a GTS_PDFA1 output intent for
+// sRGB whose DestOutputProfile is profile, an indirect reference such as
+// "12 0 R" to a stream holding SRGBProfile with /N 3.
+func SRGBOutputIntent(profile string) string {
+	return "<< /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier (sRGB IEC61966-2.1)" +
+		" /RegistryName (http://www.color.org) /Info (sRGB IEC61966-2.1) /DestOutputProfile " + profile + " >>"
+}
+
 // useFont returns the document's use of f, creating it on first use.
 func (d *Doc) useFont(f *Font) *fontUse {
 	if u, ok := d.fontOf[f]; ok {
@@ -180,8 +193,7 @@ func (d *Doc) Bytes() ([]byte, error) {
 	icc := d.alloc()
 	d.stream(icc, "/N 3 /Filter /FlateDecode", srgbDeflated())
 	intent := d.alloc()
-	d.object(intent, "<< /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier (sRGB IEC61966-2.1)"+
-		" /RegistryName (http://www.color.org) /Info (sRGB IEC61966-2.1) /DestOutputProfile "+refStr(icc)+" >>")
+	d.object(intent, SRGBOutputIntent(refStr(icc)))
 	meta := d.alloc()
 	d.stream(meta, "/Type /Metadata /Subtype /XML", d.xmp())
 
