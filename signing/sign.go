@@ -248,8 +248,9 @@ func (s *Sealer) buildUpdate(ctx context.Context, in []byte, now time.Time, rese
 
 	// Write: the original, our objects, the signature dictionary, the xref.
 	u := &update{}
-	out := make([]byte, 0, len(in)+4096+2*reserve)
-	out = append(out, in...)
+	// Grow a capacity-clipped view: the runtime copies in once and zeroes
+	// only the new tail (make+append would clear the whole buffer first).
+	out := slices.Grow(in[:len(in):len(in)], 4096+2*reserve)
 	if len(in) > 0 && in[len(in)-1] != '\n' && in[len(in)-1] != '\r' {
 		out = append(out, '\n')
 	}

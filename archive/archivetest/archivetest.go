@@ -32,6 +32,38 @@ func MakePDF(title, body string) []byte {
 		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
 		fmt.Sprintf("<< /Length %d >>\nstream\n%sendstream", len(content), content),
 	}
+	return writePDF(objs, "")
+}
+
+// MakePages returns a plain PDF 1.7 with n pages of 40 text lines each
+// and, when pad > 0, one unreferenced stream of pad bytes: large inputs
+// for benchmarks.
+func MakePages(n, pad int) []byte {
+	var kids strings.Builder
+	for i := range n {
+		fmt.Fprintf(&kids, "%d 0 R ", 4+2*i)
+	}
+	objs := []string{"<< /Type /Catalog /Pages 2 0 R >>",
+		fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", kids.String(), n),
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"}
+	for i := range n {
+		var c bytes.Buffer
+		for l := range 40 {
+			fmt.Fprintf(&c, "BT /F1 10 Tf 60 %d Td (Seite %d, Zeile %d: Antrag auf Erteilung eines Reisepasses) Tj ET\n", 780-18*l, i+1, l+1)
+		}
+		objs = append(objs,
+			fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>", 5+2*i),
+			fmt.Sprintf("<< /Length %d >>\nstream\n%sendstream", c.Len(), c.String()))
+	}
+	if pad > 0 {
+		objs = append(objs, fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", pad, bytes.Repeat([]byte{'x'}, pad)))
+	}
+	return writePDF(objs, " /ID [<0123456789ABCDEF0123456789ABCDEF> <0123456789ABCDEF0123456789ABCDEF>]")
+}
+
+// writePDF numbers objs from 1 (the first is the catalog) and writes them
+// with a classic cross-reference table.
+func writePDF(objs []string, trailerExtra string) []byte {
 	var b bytes.Buffer
 	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
 	offsets := make([]int, len(objs))
@@ -44,7 +76,7 @@ func MakePDF(title, body string) []byte {
 	for _, off := range offsets {
 		fmt.Fprintf(&b, "%010d 00000 n \n", off)
 	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R%s >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, trailerExtra, xref)
 	return b.Bytes()
 }
 
