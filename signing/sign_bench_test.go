@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/x509"
 	"fmt"
 	"testing"
 	"time"
@@ -40,14 +41,7 @@ func BenchmarkSeal(b *testing.B) {
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "sigs/s")
 		})
 		for _, level := range []signing.Level{signing.LevelBB, signing.LevelBT} {
-			opts := signing.Options{Seal: &signing.Seal{Signer: key, Chain: chain}}
-			if level == signing.LevelBT {
-				opts.TSA = &signing.TSA{URL: tsa.URL}
-			}
-			s, err := signing.NewSealer(opts)
-			if err != nil {
-				b.Fatal(err)
-			}
+			s := benchSealer(b, chain, key, level, tsa.URL)
 			for _, d := range docs {
 				if d.name == "10MB" && (level == signing.LevelBT || kt != signingtest.P256) {
 					continue
@@ -67,6 +61,20 @@ func BenchmarkSeal(b *testing.B) {
 	}
 }
 
+// benchSealer seals at level (B-T through the TSA at tsaURL).
+func benchSealer(b *testing.B, chain []*x509.Certificate, key crypto.Signer, level signing.Level, tsaURL string) *signing.Sealer {
+	b.Helper()
+	opts := signing.Options{Seal: &signing.Seal{Signer: key, Chain: chain}}
+	if level == signing.LevelBT {
+		opts.TSA = &signing.TSA{URL: tsaURL}
+	}
+	s, err := signing.NewSealer(opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
 // BenchmarkVerify: verifications per second of a sealed 1-page document.
 func BenchmarkVerify(b *testing.B) {
 	ca := signingtest.NewCA(b, "bench")
@@ -74,14 +82,7 @@ func BenchmarkVerify(b *testing.B) {
 	for _, kt := range []signingtest.KeyType{signingtest.P256, signingtest.RSA3072} {
 		for _, level := range []signing.Level{signing.LevelBB, signing.LevelBT} {
 			chain, key := ca.Issue(b, signingtest.LeafOptions{Key: signingtest.CachedKey(kt)})
-			opts := signing.Options{Seal: &signing.Seal{Signer: key, Chain: chain}}
-			if level == signing.LevelBT {
-				opts.TSA = &signing.TSA{URL: tsa.URL}
-			}
-			s, err := signing.NewSealer(opts)
-			if err != nil {
-				b.Fatal(err)
-			}
+			s := benchSealer(b, chain, key, level, tsa.URL)
 			out, _, err := s.Sign(context.Background(), archivetest.MakePDFA(b, "Bench"), time.Now())
 			if err != nil {
 				b.Fatal(err)
