@@ -1,0 +1,274 @@
+package search
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"go.etcd.io/bbolt"
+)
+
+// Options tune an Index. A nil *Options, and any zero field, mean the defaults.
+type Options struct {
+	BatchSize    int              // documents per batch; default 500
+	BatchBytes   int              // text bytes per batch; default 32 MiB
+	FlushDelay   time.Duration    // longest wait before a partial batch is committed; default 100 ms
+	QueueSize    int              // operations that may wait for the writer; default 2×BatchSize
+	MaxTextBytes int              // bytes of Doc.Text indexed; the rest is not searchable; default 1 MiB
+	LockTimeout  time.Duration    // how long Open waits for another holder of the directory; default 2 s
+	Now          func() time.Time // clock for naming a moved-aside index; default time.Now
+}
+
+func (o *Options) withDefaults() Options {
+	var r Options
+	if o != nil {
+		r = *o
+	}
+	if r.BatchSize <= 0 {
+		r.BatchSize = 500
+	}
+	if r.BatchBytes <= 0 {
+		r.BatchBytes = 32 << 20
+	}
+	if r.FlushDelay <= 0 {
+		r.FlushDelay = 100 * time.Millisecond
+	}
+	if r.QueueSize <= 0 {
+		r.QueueSize = 2 * r.BatchSize
+	}
+	if r.MaxTextBytes <= 0 {
+		r.MaxTextBytes = 1 << 20
+	}
+	if r.LockTimeout <= 0 {
+		r.LockTimeout = 2 * time.Second
+	}
+	if r.Now == nil {
+		r.Now = time.Now
+	}
+	return r
+}
+
+// Layout of an index directory.
+const (
+	schemaFile = "schema.json" // {"schema": SchemaVersion}, written after the Bleve index
+	bleveDir   = "bleve"       // the Bleve (scorch) index
+)
+
+type schemaInfo struct {
+	Schema int `json:"schema"`
+}
+
+// Index is a search index in one directory, with its writer goroutine. Its methods are safe for
+// concurrent use. Close it to stop the writer and release the directory.
+type Index struct {
+	dir  string
+	opts Options
+	b    bleve.Index
+
+	mu        sync.RWMutex // held shared by Put/Delete/Flush/Search, exclusively to close
+	closed    bool
+	closeOnce sync.Once
+
+	ops  chan op       // to the writer
+	quit chan struct{} // closed first by Close: wakes senders blocked on a full queue
+	stop chan struct{} // closed once no sender remains: the writer drains and exits
+	done chan struct{} // closed by the writer on exit
+
+	errMu sync.Mutex
+	werr  *WriteError // failures not yet reported
+}
+
+// Open opens the index in dir, creating it if dir does not exist or is empty. It fails with
+// ErrLocked when another Index holds dir for longer than Options.LockTimeout, and with
+// ErrRebuild when dir holds something that cannot be used: an index that does not open, an
+// incomplete one, or one of another SchemaVersion. Open never modifies or removes an existing
+// index.
+func Open(dir string, opts *Options) (*Index, error) {
+	if err := register(); err != nil {
+		return nil, fmt.Errorf("open search index: %w", err)
+	}
+	o := opts.withDefaults()
+	b, err := openBleve(dir, o)
+	if err != nil {
+		return nil, err
+	}
+	ix := &Index{
+		dir: dir, opts: o, b: b,
+		ops:  make(chan op, o.QueueSize),
+		quit: make(chan struct{}),
+		stop: make(chan struct{}),
+		done: make(chan struct{}),
+	}
+	go ix.writer()
+	return ix, nil
+}
+
+func openBleve(dir string, o Options) (bleve.Index, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("open search index: %w", err)
+	}
+	runtime := map[string]any{"bolt_timeout": o.LockTimeout.String()}
+	if len(entries) == 0 {
+		return create(dir, runtime)
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, schemaFile))
+	if err != nil {
+		return nil, fmt.Errorf("open search index %s: %w: no readable %s: %v", dir, ErrRebuild, schemaFile, err)
+	}
+	b, err := bleve.OpenUsing(filepath.Join(dir, bleveDir), runtime)
+	if err != nil {
+		if errors.Is(err, bbolt.ErrTimeout) {
+			return nil, fmt.Errorf("open search index %s: %w (waited %v)", dir, ErrLocked, o.LockTimeout)
+		}
+		if errors.Is(err, fs.ErrPermission) { // the index may be fine: do not have it moved aside
+			return nil, fmt.Errorf("open search index %s: %w", dir, err)
+		}
+		return nil, fmt.Errorf("open search index %s: %w: %v", dir, ErrRebuild, err)
+	}
+	// The version is checked with the lock held, so a running index is never declared stale.
+	var si schemaInfo
+	if err := json.Unmarshal(raw, &si); err != nil || si.Schema != SchemaVersion {
+		b.Close()
+		return nil, fmt.Errorf("open search index %s: %w: schema version %d, want %d", dir, ErrRebuild, si.Schema, SchemaVersion)
+	}
+	return b, nil
+}
+
+// create makes a new index in dir (absent or empty). The schema file is written last, so a
+// crash in between leaves an index that Open refuses with ErrRebuild.
+func create(dir string, runtime map[string]any) (bleve.Index, error) {
+	m, err := newMapping()
+	if err != nil {
+		return nil, fmt.Errorf("create search index: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create search index: %w", err)
+	}
+	b, err := bleve.NewUsing(filepath.Join(dir, bleveDir), m, scorch.Name, bleve.Config.DefaultKVStore, runtime)
+	if err != nil {
+		return nil, fmt.Errorf("create search index %s: %w", dir, err)
+	}
+	raw, _ := json.Marshal(schemaInfo{Schema: SchemaVersion})
+	if err := writeFileSync(filepath.Join(dir, schemaFile), raw); err != nil {
+		b.Close()
+		return nil, fmt.Errorf("create search index %s: %w", dir, err)
+	}
+	return b, nil
+}
+
+// writeFileSync writes name atomically and durably: temp file, fsync, rename, fsync dir.
+func writeFileSync(name string, data []byte) error {
+	tmp := name + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, name)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	d, err := os.Open(filepath.Dir(name))
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// Recreated says that OpenOrRecreate returned a new, empty index that must be filled from the
+// bucket.
+type Recreated struct {
+	MovedTo string // where the unusable index was moved; "" if there was none
+	Cause   error  // why it was unusable (wraps ErrRebuild); nil if there was none
+}
+
+// OpenOrRecreate opens the index in dir like Open. If Open fails with ErrRebuild, it moves dir
+// aside to dir+".broken-<unix seconds>" (never deleting it) and creates a fresh index. The
+// *Recreated result is non-nil whenever the returned index is new and empty — moved aside or
+// created for the first time — and then the caller must fill it from the bucket. Other errors,
+// ErrLocked in particular, are returned as they are and nothing is moved.
+func OpenOrRecreate(dir string, opts *Options) (*Index, *Recreated, error) {
+	fresh := isEmptyDir(dir)
+	ix, err := Open(dir, opts)
+	if err == nil {
+		if fresh {
+			return ix, &Recreated{}, nil
+		}
+		return ix, nil, nil
+	}
+	if !errors.Is(err, ErrRebuild) {
+		return nil, nil, err
+	}
+	now := opts.withDefaults().Now()
+	moved := dir + ".broken-" + strconv.FormatInt(now.Unix(), 10)
+	for i := 2; exists(moved); i++ {
+		moved = fmt.Sprintf("%s.broken-%d-%d", dir, now.Unix(), i)
+	}
+	if rerr := os.Rename(dir, moved); rerr != nil {
+		return nil, nil, fmt.Errorf("move search index aside: %w (it was unusable: %v)", rerr, err)
+	}
+	ix, oerr := Open(dir, opts)
+	if oerr != nil {
+		return nil, nil, oerr
+	}
+	return ix, &Recreated{MovedTo: moved, Cause: err}, nil
+}
+
+func isEmptyDir(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	return len(entries) == 0 && (err == nil || errors.Is(err, os.ErrNotExist))
+}
+
+func exists(name string) bool {
+	_, err := os.Lstat(name)
+	return err == nil
+}
+
+// Dir returns the directory of the index.
+func (ix *Index) Dir() string { return ix.dir }
+
+// Close stops accepting operations, commits everything already enqueued, stops the writer and
+// closes the index, releasing the directory. It returns an unreported writer failure (a
+// *WriteError) or the error of closing. Calls after the first return ErrClosed.
+func (ix *Index) Close() error {
+	first := false
+	ix.closeOnce.Do(func() {
+		first = true
+		close(ix.quit)
+	})
+	if !first {
+		return ErrClosed
+	}
+	ix.mu.Lock() // waits for senders and searches in flight
+	ix.closed = true
+	ix.mu.Unlock()
+	close(ix.stop)
+	<-ix.done
+	werr := ix.takeErr()
+	if err := ix.b.Close(); err != nil {
+		return fmt.Errorf("close search index: %w", err)
+	}
+	if werr != nil {
+		return werr
+	}
+	return nil
+}

@@ -1,0 +1,187 @@
+package search_test
+
+import (
+	"strings"
+	"testing"
+
+	"akte/search"
+)
+
+// corpus is a small set of German municipal documents; the numbers are the document IDs.
+func corpus() []search.Doc {
+	named := func(d search.Doc, names ...string) search.Doc { d.Names = names; return d }
+	return []search.Doc{
+		doc(1, "Antrag", "Antrag auf einen Reisepass für das Kind."),
+		doc(2, "Vertrag", "Der Vertrag über die Nutzung der Halle wurde geschlossen."),
+		doc(3, "Bescheid", "Bescheid über die Festsetzung der Grundsteuer."),
+		doc(4, "Urkunde", "Ausstellung einer Urkunde über die Geburt."),
+		doc(5, "Gebühr", "Die Gebühr für den Personalausweis beträgt 37 Euro."),
+		doc(6, "Anmeldung", "Anmeldung einer Wohnung im Haus am Markt."),
+		named(doc(10, "Anschreiben", "Sehr geehrte Frau Müller, Ihr Antrag ist eingegangen."), "Anna Müller"),
+		doc(11, "Abfall", "Die Abholung von Müll und Sperrmüll erfolgt montags."),
+		named(doc(12, "Meldebescheinigung", "Herr Peter Weiß wohnt in der Lindenstraße."), "Peter Weiß"),
+		named(doc(13, "Anmeldung", "Familie Schäfer meldet sich an."), "Jonas Schäfer"),
+		doc(14, "Tierhaltung", "Ein Schaf auf der Weide hinter dem Rathaus."),
+		named(doc(15, "Wohngeld", "Herr Karl Groß beantragt Wohngeld."), "Karl Groß"),
+		doc(16, "Brief", "Brief an Herrn Fischer wegen der Fischerei am See."),
+		doc(20, "Reisepass", "Antrag auf Reisepass gestellt am Schalter."),
+		doc(21, "Verlust", "Reisepass verloren, Antrag folgt per E-Mail."),
+		doc(22, "Finanzamt", "Schreiben vom Finanzamt <script>alert(1)</script> zur Steuer."),
+	}
+}
+
+func TestGermanRecall(t *testing.T) {
+	ix, _ := open(t, nil)
+	fill(t, ix, corpus()...)
+	for _, tc := range []struct {
+		query string
+		want  []int // must be among the hits
+	}{
+		{"Reisepässe", []int{1, 20, 21}},
+		{"reisepässe", []int{1, 20, 21}},
+		{"Verträge", []int{2}},
+		{"Anträge", []int{1, 10, 20, 21}},
+		{"Bescheide", []int{3}},
+		{"Urkunden", []int{4}},
+		{"Gebühren", []int{5}},
+		{"Personalausweise", []int{5}},
+		{"Anmeldungen", []int{6, 13}},
+		{"Häuser", []int{6}},
+		{"Reisepass", []int{1, 20, 21}},     // and the other way round
+		{"Geburten", []int{4}},              // plural of a word in the body
+		{"Finanzämter", []int{22}},          // umlaut plural
+		{"ﬁnanzamt", []int{22}},             // ligature from PDF text
+		{"Abholungen Sperrmüll", []int{11}}, // all words must match
+	} {
+		got := find(t, ix, search.Request{Query: tc.query})
+		for _, w := range tc.want {
+			if !strings.Contains(strings.Join(got, ","), id(w)) {
+				t.Errorf("%q: hits %v, want %d among them", tc.query, names(got), w)
+			}
+		}
+	}
+}
+
+func TestNamePrecision(t *testing.T) {
+	ix, _ := open(t, nil)
+	fill(t, ix, corpus()...)
+	for _, tc := range []struct {
+		query string
+		want  []int // exactly these
+	}{
+		{"Müller", []int{10}}, // not 11 (Müll)
+		{"Mueller", []int{10}},
+		{"Mu\u0308ller", []int{10}}, // decomposed ü
+		{"MÜLLER", []int{10}},
+		{"Weiß", []int{12}},
+		{"Weiss", []int{12}},
+		{"Schäfer", []int{13}}, // not 14 (Schaf)
+		{"Schaefer", []int{13}},
+		{"Groß", []int{15}},
+		{"Gross", []int{15}},
+		{`"Anna Müller"`, []int{10}},
+		{"Müll", []int{10, 11}}, // Müll is nobody's name: German matching, Müller ranks second
+		{"Sperrmüll", []int{11}},
+		{"Fischer", []int{16}},
+	} {
+		got := find(t, ix, search.Request{Query: tc.query})
+		if !sameSet(got, ids(tc.want...)) {
+			t.Errorf("%q: hits %v, want %v", tc.query, names(got), tc.want)
+		}
+	}
+	// Where German matching finds a name-like word, the exact spelling ranks first.
+	if got := find(t, ix, search.Request{Query: "Müll"}); len(got) < 2 || got[0] != id(11) {
+		t.Errorf("Müll: hits %v, want 11 first", names(got))
+	}
+}
+
+func TestPhrasesAndExclusion(t *testing.T) {
+	ix, _ := open(t, nil)
+	fill(t, ix, corpus()...)
+	for _, tc := range []struct {
+		query string
+		want  []int
+	}{
+		{"Antrag Reisepass", []int{1, 20, 21}},
+		{`"Antrag auf Reisepass"`, []int{20}},
+		{`„Antrag auf Reisepass“`, []int{20}},
+		{`"Anträge auf Reisepässe"`, []int{20}}, // German forms in a phrase
+		{`"Reisepass Antrag"`, nil},             // order matters
+		{`"Reisepass"`, []int{1, 20, 21}},       // a one-word phrase is a word
+		{"E-Mail", []int{21}},
+		{"Antrag Reisepass -verloren", []int{1, 20}},
+		{`Reisepass -"Antrag folgt"`, []int{1, 20}},
+		{`Reisepass -"Antrag auf"`, []int{21}},
+		{"-Müller Antrag", []int{1, 20, 21}},
+		{"Reisepass -& -", []int{1, 20, 21}}, // excluding nothing
+		{"& Reisepass", []int{1, 20, 21}},    // nothing searchable in "&": left out
+		{"&", nil},                           // nothing at all: nothing found
+		{"Reisepass*", []int{1, 20, 21}},     // '*' is no wildcard
+		{"Reisep*", nil},
+		{"Reisepass~2", nil}, // '~' is no fuzzy operator: the phrase "reisepass 2"
+		{"Reisepas~", nil},
+		{"/Reise.*/", nil},
+	} {
+		got := find(t, ix, search.Request{Query: tc.query})
+		if !sameSet(got, ids(tc.want...)) {
+			t.Errorf("%q: hits %v, want %v", tc.query, names(got), tc.want)
+		}
+	}
+	// Excluded terms alone: everything visible but them.
+	got := find(t, ix, search.Request{Query: "-Reisepass"})
+	if len(got) != len(corpus())-3 {
+		t.Errorf("-Reisepass: %d hits, want %d", len(got), len(corpus())-3)
+	}
+}
+
+func TestHighlight(t *testing.T) {
+	ix, _ := open(t, nil)
+	long := search.Doc(doc(30, "Lang", strings.Repeat("Füllwort ", 100)+"Hier steht der Reisepass. "+strings.Repeat("Füllwort ", 100)+"Und dort Frau Müller."))
+	long.Names = []string{"Anna Müller"}
+	fill(t, ix, append(corpus(), long)...)
+	for _, tc := range []struct {
+		query string
+		id    int
+		marks []string // the marked words of all fragments, in order
+		html  string   // a substring of the first fragment's HTML
+	}{
+		{"Reisepässe", 20, []string{"Reisepass"}, "<mark>Reisepass</mark> gestellt"},
+		{"Mueller", 10, []string{"Müller"}, "Frau <mark>Müller</mark>,"},
+		{"Steuer", 22, []string{"Steuer"}, "&lt;script&gt;"},
+		{`"Antrag auf Reisepass" Schalter`, 20, []string{"Antrag", "auf", "Reisepass", "Schalter"}, "<mark>Antrag</mark> <mark>auf</mark>"},
+		{"Reisepass Mueller", 30, []string{"Reisepass", "Müller"}, "… "},
+	} {
+		res := run(t, ix, search.Request{Query: tc.query, Highlight: true})
+		var hit *search.Hit
+		for i := range res.Hits {
+			if res.Hits[i].ID == id(tc.id) {
+				hit = &res.Hits[i]
+			}
+		}
+		if hit == nil {
+			t.Errorf("%q: %d not found", tc.query, tc.id)
+			continue
+		}
+		var marks []string
+		for _, f := range hit.Fragments {
+			for _, m := range f.Marks {
+				marks = append(marks, f.Text[m.Start:m.End])
+			}
+		}
+		if strings.Join(marks, "|") != strings.Join(tc.marks, "|") {
+			t.Errorf("%q: marks %q, want %q (fragments %+v)", tc.query, marks, tc.marks, hit.Fragments)
+		}
+		if len(hit.Fragments) == 0 || !strings.Contains(hit.Fragments[0].HTML(), tc.html) {
+			t.Errorf("%q: fragments %+v lack %q", tc.query, hit.Fragments, tc.html)
+		}
+		for _, f := range hit.Fragments {
+			if len(f.Text) > 400 {
+				t.Errorf("%q: fragment of %d bytes", tc.query, len(f.Text))
+			}
+		}
+	}
+	// Without Highlight, no fragments.
+	if res := run(t, ix, search.Request{Query: "Reisepass"}); res.Hits[0].Fragments != nil {
+		t.Errorf("fragments without Highlight: %+v", res.Hits[0].Fragments)
+	}
+}
