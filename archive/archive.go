@@ -15,6 +15,7 @@ import (
 	"akte/archive/audit"
 	"akte/archive/catalog"
 	"akte/archive/store"
+	"akte/search"
 	"akte/signing"
 )
 
@@ -41,8 +42,12 @@ type Options struct {
 	// Trust verifies seals and signed originals. Default: the root of the
 	// Sealer's chain (the archive trusts its own seal).
 	Trust signing.Trust
-	// Indexer receives new versions for search; nil: no search index.
-	Indexer Indexer
+	// Search is the full-text index, fed at ingest; nil: no search.
+	Search *search.Index
+	// SearchRebuild fills Search from the catalog and the bucket in the
+	// background after Open (a new or recreated index); searches answer
+	// meanwhile and say so.
+	SearchRebuild bool
 	// AuditSealEvery and AuditSealInterval control audit sealing; zero
 	// means the audit package's defaults.
 	AuditSealEvery    int
@@ -60,13 +65,6 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// Indexer is the search hook: Index is called after the catalog commit of a
-// version, with the text extracted from it. It must be idempotent (a
-// version may be indexed again after a crash).
-type Indexer interface {
-	Index(ctx context.Context, m *Manifest, text string) error
-}
-
 // Archive is the engine. Safe for concurrent use.
 type Archive struct {
 	opts    Options
@@ -78,6 +76,10 @@ type Archive struct {
 
 	inflightMu sync.Mutex
 	inflight   map[string]*inflight // content key → serialises identical ingests
+
+	idx      *indexer // nil without search
+	bgCancel context.CancelFunc
+	bgDone   sync.WaitGroup
 }
 
 // Actor says who asks, for the audit log.
@@ -141,6 +143,9 @@ func Open(ctx context.Context, opts Options) (*Archive, ReconcileReport, error) 
 		return nil, ReconcileReport{}, fmt.Errorf("open archive: %w", err)
 	}
 	a.cat = cat
+	if opts.Search != nil {
+		a.idx = newIndexer(opts.Search, cat)
+	}
 	a.audit, err = audit.Open(ctx, filepath.Join(opts.Dir, "audit.log"), opts.Store, &audit.Options{
 		SealEvery: opts.AuditSealEvery, SealInterval: opts.AuditSealInterval, Now: opts.Now, Logger: opts.Logger,
 	})
@@ -152,6 +157,30 @@ func Open(ctx context.Context, opts Options) (*Archive, ReconcileReport, error) 
 	if err != nil {
 		a.Close()
 		return nil, rep, fmt.Errorf("open archive: %w", err)
+	}
+	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	a.bgCancel = cancel
+	if a.idx != nil {
+		if opts.SearchRebuild {
+			if err := cat.MarkAllUnindexed(ctx); err != nil {
+				a.Close()
+				return nil, rep, fmt.Errorf("open archive: %w", err)
+			}
+		}
+		if opts.Rebuild {
+			// akte reindex: the caller waits for the index too.
+			if rep.Reindexed, err = a.indexPending(ctx); err != nil {
+				a.Close()
+				return nil, rep, fmt.Errorf("open archive: index: %w", err)
+			}
+		} else {
+			a.idx.rebuilding.Store(true)
+			a.bgDone.Go(func() {
+				if _, err := a.indexPending(bg); err != nil && bg.Err() == nil {
+					a.log.Error("search indexing stopped; it resumes on the next start", "err", err)
+				}
+			})
+		}
 	}
 	return a, rep, nil
 }
@@ -165,9 +194,19 @@ func (a *Archive) stage(name string) func() {
 	return func() { a.opts.ObserveStage(name, time.Since(start)) }
 }
 
-// Close flushes and closes the audit log and the catalog.
+// Close stops background work, marks what the search index committed,
+// and closes the audit log and the catalog (not the search index, which
+// the caller opened).
 func (a *Archive) Close() error {
-	return errors.Join(a.audit.Close(), a.cat.Close())
+	if a.bgCancel != nil {
+		a.bgCancel()
+	}
+	a.bgDone.Wait()
+	var ierr error
+	if a.idx != nil {
+		ierr = a.idx.close()
+	}
+	return errors.Join(ierr, a.audit.Close(), a.cat.Close())
 }
 
 // Classes lists the classes this archive accepts, sorted.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -69,7 +70,8 @@ func (c PDFA) Convert(ctx context.Context, in ConvertInput) (ConvertOutput, erro
 			}
 			return ConvertOutput{}, refusedBy(ctx, err)
 		}
-		return ConvertOutput{PDF: res.PDF, Text: res.Text, Stages: map[string]string{"pdfa": "form:" + sub.Template}}, nil
+		return ConvertOutput{PDF: res.PDF, Text: res.Text, Stages: map[string]string{"pdfa": "form:" + sub.Template},
+			Names: formNames(sub.Values)}, nil
 	}
 	return ConvertOutput{}, refused("type %s is not supported", nonEmpty(in.MediaType, "unknown"))
 }
@@ -116,4 +118,17 @@ func refusedBy(ctx context.Context, err error) error {
 		return ctx.Err()
 	}
 	return &FieldError{Kind: ErrRefused, Field: "document", Reason: err.Error()}
+}
+
+// formNames picks the person names of a form: the values of fields whose
+// name ends in "name" or "names" (family_name, given_names, birth_name).
+func formNames(values map[string]string) []string {
+	var out []string
+	for k, v := range values {
+		if v = strings.TrimSpace(v); v != "" && (strings.HasSuffix(k, "name") || strings.HasSuffix(k, "names")) {
+			out = append(out, strings.Fields(v)...)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }

@@ -171,7 +171,7 @@ func (a *Archive) Ingest(ctx context.Context, req IngestRequest) (IngestResult, 
 		Schema: ManifestSchema, Record: NewRecordID(), Version: 1,
 		Citizen: req.Citizen, Class: req.Class, Title: req.Title, Source: req.Source, Date: req.Date, Facts: req.Facts,
 		Created: now, IdempotencyKey: req.IdempotencyKey, MediaType: mediaType, Stages: out.Stages,
-		RetainUntil: now.Add(a.opts.InitialLock).Truncate(1e9), Seal: seal,
+		RetainUntil: now.Add(a.opts.InitialLock).Truncate(1e9), Seal: seal, Names: out.Names,
 	}
 	done = a.stage("store")
 	err = a.putFiles(ctx, m, data, out)
@@ -317,7 +317,7 @@ func (a *Archive) commit(ctx context.Context, m *Manifest, manifestVersion, ck, 
 	if err != nil {
 		return err
 	}
-	e.Indexed = a.opts.Indexer == nil
+	e.Indexed = a.idx == nil
 	done := a.stage("catalog")
 	err = a.cat.Put(ctx, e)
 	done()
@@ -327,18 +327,17 @@ func (a *Archive) commit(ctx context.Context, m *Manifest, manifestVersion, ck, 
 		}
 		return fmt.Errorf("catalog: %w", err)
 	}
-	if a.opts.Indexer == nil {
+	if a.idx == nil {
 		return nil
 	}
 	done = a.stage("index")
-	err = a.opts.Indexer.Index(ctx, m, text)
+	err = a.idx.put(ctx, m, text)
 	done()
 	if err != nil {
 		// The catalog remembers the version as unindexed; Open retries.
 		a.log.Warn("index failed; will retry on next open", "record", m.Record, "err", err)
-		return nil
 	}
-	return a.cat.MarkIndexed(ctx, catalog.Ref{ID: string(m.Record), Version: m.Version})
+	return nil
 }
 
 func entryFor(m *Manifest, manifestVersion, ck string) (catalog.Entry, error) {

@@ -18,7 +18,9 @@ type ReconcileReport struct {
 	// now in it. After a crash these are acknowledged-or-about-to-be
 	// records whose catalog commit did not complete.
 	Added int `json:"added"`
-	// Reindexed: versions whose search indexing had not completed.
+	// Reindexed: versions indexed for search during Open (only when the
+	// catalog was rebuilt; otherwise unindexed versions are indexed in the
+	// background).
 	Reindexed int `json:"reindexed"`
 	// Orphans: objects of versions without a manifest, left by ingests
 	// interrupted before their commit point. They are never shown; they
@@ -75,7 +77,7 @@ func (a *Archive) Reconcile(ctx context.Context) (ReconcileReport, error) {
 		if err != nil {
 			return err
 		}
-		ne.Indexed = a.opts.Indexer == nil
+		ne.Indexed = a.idx == nil
 		batch = append(batch, ne)
 		if len(recovered) <= maxRecoverAudit {
 			recovered = append(recovered, m)
@@ -94,11 +96,6 @@ func (a *Archive) Reconcile(ctx context.Context) (ReconcileReport, error) {
 	}
 	if err := a.auditRecovered(ctx, recovered, rep.Added); err != nil {
 		return rep, fmt.Errorf("reconcile: audit: %w", err)
-	}
-	n, err := a.reindexPending(ctx)
-	rep.Reindexed = n
-	if err != nil {
-		return rep, fmt.Errorf("reconcile: %w", err)
 	}
 	if rep.Added > 0 || len(rep.Broken) > 0 {
 		a.log.Info("reconciled catalog with store", "added", rep.Added, "orphans", len(rep.Orphans), "broken", len(rep.Broken))
@@ -141,36 +138,6 @@ func (a *Archive) auditRecovered(ctx context.Context, recovered []*Manifest, add
 		}
 	}
 	return nil
-}
-
-// reindexPending indexes the versions the catalog marks as not indexed.
-func (a *Archive) reindexPending(ctx context.Context) (int, error) {
-	if a.opts.Indexer == nil {
-		return 0, nil
-	}
-	ids, err := a.cat.Unindexed(ctx)
-	if err != nil {
-		return 0, err
-	}
-	for _, id := range ids {
-		rec, err := a.Record(ctx, RecordID(id))
-		if err != nil {
-			return 0, err
-		}
-		var text []byte
-		if ref, ok := rec.Manifest.File(FileText); ok {
-			if text, err = a.readVerified(ctx, ref); err != nil {
-				return 0, err
-			}
-		}
-		if err := a.opts.Indexer.Index(ctx, rec.Manifest, string(text)); err != nil {
-			return 0, err
-		}
-		if err := a.cat.MarkIndexed(ctx, catalog.Ref{ID: id, Version: rec.Version}); err != nil {
-			return 0, err
-		}
-	}
-	return len(ids), nil
 }
 
 func (a *Archive) readManifest(ctx context.Context, key, versionID string) (*Manifest, error) {

@@ -27,6 +27,9 @@ type ConvertOutput struct {
 	PDF    []byte
 	Text   string
 	Stages map[string]string // recorded in the manifest
+	// Names are the persons named in a form (family and given names), for
+	// search precision; recorded in the manifest.
+	Names []string
 }
 
 // Sniff detects the media type of data from its first bytes. It returns ""

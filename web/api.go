@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"akte/archive"
 )
@@ -51,6 +52,7 @@ func New(a *archive.Archive, opts *Options) *Server {
 	s.mux.HandleFunc("GET /api/v1/records/{id}", s.record)
 	s.mux.HandleFunc("GET /api/v1/records/{id}/document", s.document)
 	s.mux.HandleFunc("GET /api/v1/records/{id}/seal", s.seal)
+	s.mux.HandleFunc("GET /api/v1/search", s.search)
 	s.ready.Store(true)
 	return s
 }
@@ -246,6 +248,8 @@ func statusFor(err error) (int, string) {
 		return http.StatusInternalServerError, "corrupt"
 	case errors.Is(err, archive.ErrUnavailable):
 		return http.StatusServiceUnavailable, "unavailable"
+	case errors.Is(err, archive.ErrForbidden):
+		return http.StatusForbidden, "forbidden"
 	}
 	return http.StatusInternalServerError, "internal"
 }
@@ -270,4 +274,54 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.Encode(v)
+}
+
+// search answers GET /api/v1/search?q=…&citizen=…&class=…&source=…&from=
+// YYYY-MM-DD&to=…&sort=relevance|date&page=N&size=N&facets=true&
+// highlight=true. Until users and roles exist (issue 7) every caller
+// searches as a clerk.
+func (s *Server) search(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	req := archive.SearchRequest{Query: q.Get("q"), Citizen: q["citizen"], Class: q["class"], Source: q["source"],
+		Role: "clerk", Sort: q.Get("sort")}
+	var err error
+	if req.Size, err = intParam(q.Get("size"), 20); err == nil {
+		var page int
+		if page, err = intParam(q.Get("page"), 1); err == nil {
+			req.From = (max(page, 1) - 1) * req.Size
+		}
+	}
+	for _, d := range []struct {
+		name string
+		t    *time.Time
+	}{{"from", &req.DateFrom}, {"to", &req.DateTo}} {
+		if v := q.Get(d.name); v != "" && err == nil {
+			if *d.t, err = time.Parse(time.DateOnly, v); err != nil {
+				err = &archive.FieldError{Kind: archive.ErrInvalid, Field: d.name, Reason: "want YYYY-MM-DD"}
+			}
+		}
+	}
+	req.Facets, _ = strconv.ParseBool(q.Get("facets"))
+	req.Highlight, _ = strconv.ParseBool(q.Get("highlight"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.a.Search(r.Context(), req)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+func intParam(v string, def int) (int, error) {
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, &archive.FieldError{Kind: archive.ErrInvalid, Field: "page", Reason: fmt.Sprintf("%q is not a page or size number", v)}
+	}
+	return n, nil
 }

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"mime/multipart"
@@ -12,6 +13,7 @@ import (
 
 	"akte/archive"
 	"akte/archive/archivetest"
+	"akte/search"
 	"akte/signing"
 	"akte/signing/signingtest"
 	"akte/web"
@@ -219,5 +221,47 @@ func TestSealVerdict(t *testing.T) {
 	var v archive.SealVerdict
 	if err := json.Unmarshal(b, &v); err != nil || resp.StatusCode != 200 || !v.Valid || v.Level != "B-B" {
 		t.Fatalf("seal: %d %s", resp.StatusCode, b)
+	}
+}
+
+// GET /api/v1/search: hits as JSON; a malformed query is 400 naming "q";
+// without an index the server says 503.
+func TestSearchAPI(t *testing.T) {
+	idx, _, err := search.OpenOrRecreate(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { idx.Close() })
+	a := archivetest.Open(t, archive.Options{Search: idx})
+	srv := httptest.NewServer(web.New(a, nil))
+	t.Cleanup(srv.Close)
+	resp, b := post(t, srv, "citizen=P7&class=registration&title=Meldebescheinigung", archivetest.MakePDF("Meldebescheinigung", "Einzug"), "")
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("ingest: %d %s", resp.StatusCode, b)
+	}
+	if err := a.FlushSearch(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("GET", srv.URL+"/api/v1/search?q=Meldebescheinigungen&facets=true&highlight=true", nil)
+	resp, b = do(t, req)
+	var res struct {
+		Total  int
+		Hits   []struct{ ID, Citizen string }
+		Facets map[string]any
+	}
+	if err := json.Unmarshal(b, &res); err != nil || resp.StatusCode != 200 || res.Total != 1 || res.Hits[0].Citizen != "P7" || res.Facets["class"] == nil {
+		t.Fatalf("search: %d %s", resp.StatusCode, b)
+	}
+	req, _ = http.NewRequest("GET", srv.URL+"/api/v1/search?q=%22offen", nil)
+	resp, b = do(t, req)
+	var e errBody
+	json.Unmarshal(b, &e)
+	if resp.StatusCode != 400 || e.Error.Field != "q" {
+		t.Fatalf("bad query: %d %s", resp.StatusCode, b)
+	}
+	plain := newServer(t)
+	req, _ = http.NewRequest("GET", plain.URL+"/api/v1/search?q=x", nil)
+	if resp, b = do(t, req); resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("no index: %d %s", resp.StatusCode, b)
 	}
 }

@@ -441,6 +441,44 @@ func (c *Catalog) MarkIndexed(ctx context.Context, refs ...Ref) error {
 	})
 }
 
+// MarkAllUnindexed marks every record as lacking from the search index
+// (a new or recreated index), in one transaction: work that is
+// interrupted later resumes from the marks. Errors: ErrCorrupt,
+// ErrClosed, commit errors; on ctx cancellation as Put.
+func (c *Catalog) MarkAllUnindexed(ctx context.Context) error {
+	return c.submit(ctx, "mark all unindexed", true, func(tx *bolt.Tx) (bool, error) {
+		b, err := openBuckets(tx)
+		if err != nil {
+			return false, err
+		}
+		type update struct{ id, value []byte }
+		var updates []update
+		err = b.records.ForEach(func(k, v []byte) error {
+			e, err := decodeEntry(string(k), v)
+			if err != nil {
+				return rejected{fmt.Errorf("stored entry: %w: run `akte reindex`", err)}
+			}
+			if e.Indexed {
+				e.Indexed = false
+				updates = append(updates, update{slices.Clone(k), encodeEntry(&e)})
+			}
+			return nil
+		})
+		if err != nil {
+			return false, err
+		}
+		for _, u := range updates {
+			if err := b.records.Put(u.id, u.value); err != nil {
+				return false, err
+			}
+			if err := b.unindexed.Put(u.id, nil); err != nil {
+				return false, err
+			}
+		}
+		return len(updates) > 0, nil
+	})
+}
+
 // Reset drops every entry and index, keeping the schema version, in one
 // transaction of its own (reindex then refills the catalog). The file does
 // not shrink; bbolt reuses the freed pages. Errors: ErrClosed, commit errors;

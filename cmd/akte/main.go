@@ -39,6 +39,7 @@ func commands() []command {
 		{"serve", "run the HTTP API server", cmdServe},
 		{"ingest", "archive one document for a citizen", cmdIngest},
 		{"get", "write a record's archive PDF (or original)", cmdGet},
+		{"search", "search the archive (German full text, names, filters)", cmdSearch},
 		{"verify", "re-read every object and check its SHA-256", cmdVerify},
 		{"audit", "verify or seal the audit log", cmdAudit},
 		{"reindex", "rebuild the catalog from the store alone", cmdReindex},

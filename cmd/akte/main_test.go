@@ -388,3 +388,32 @@ func TestKeys(t *testing.T) {
 		t.Fatalf("keys show: exit %d: %s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// akte search finds what ingest archived, by German word and by name, and
+// a rebuilt catalog and index (akte reindex) answer the same.
+func TestSearchCommand(t *testing.T) {
+	c, _ := newCLI(t)
+	vals := writeTemp(t, "v.json", []byte(`{"move_in_date":"2026-10-01","dwelling":"Hauptwohnung","street":"Lindenstraße 4",
+		"postal_code":"12345","city":"Musterstadt","family_name":"Müller","given_names":"Erika","birth_date":"1980-02-29",
+		"birth_place":"Köln","nationality":"deutsch","place":"Musterstadt","signed_on":"2026-10-02"}`))
+	r := c.run("ingest", "--form", "registration", "--values", vals, "--citizen", "P-1")
+	if r.code != 0 {
+		t.Fatalf("ingest: exit %d: %s", r.code, r.stderr)
+	}
+	id := strings.TrimSpace(r.stdout)
+	for _, q := range [][]string{{"Mueller"}, {"Anmeldungen"}, {"bürger:P-1", "Lindenstraße"}} {
+		r = c.run(append([]string{"search"}, q...)...)
+		if r.code != 0 || !strings.Contains(r.stdout, id) || !strings.Contains(r.stdout, "1 hits") {
+			t.Fatalf("search %v: exit %d: %s%s", q, r.code, r.stdout, r.stderr)
+		}
+	}
+	if r = c.run("search", `"offen`); r.code != exitRefused {
+		t.Fatalf("bad query: exit %d, want %d: %s", r.code, exitRefused, r.stderr)
+	}
+	if r = c.run("reindex"); r.code != 0 {
+		t.Fatalf("reindex: exit %d: %s", r.code, r.stderr)
+	}
+	if r = c.run("search", "--json", "Mueller"); r.code != 0 || !strings.Contains(r.stdout, id) {
+		t.Fatalf("after reindex: exit %d: %s%s", r.code, r.stdout, r.stderr)
+	}
+}

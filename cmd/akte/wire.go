@@ -17,6 +17,7 @@ import (
 	"akte/archive/store"
 	"akte/archive/store/filestore"
 	"akte/archive/store/s3store"
+	"akte/search"
 )
 
 // globals are the flags every command accepts.
@@ -89,6 +90,8 @@ func exitCode(err error) int {
 		return exitConflict
 	case errors.Is(err, archive.ErrUnavailable):
 		return exitUnavailable
+	case errors.Is(err, archive.ErrForbidden):
+		return exitRefused
 	}
 	return exitFailure
 }
@@ -215,6 +218,13 @@ func openArchive(ctx context.Context, g *globals, stderr io.Writer, tune func(*a
 	if tune != nil {
 		tune(&opts)
 	}
+	idx, err := openSearch(cfg, log, opts.Rebuild)
+	if err != nil {
+		closeStore()
+		return nil, archive.ReconcileReport{}, nil, err
+	}
+	opts.Search, opts.SearchRebuild = idx.idx, idx.fresh
+	closeStore = closeAfter(idx.idx.Close, closeStore)
 	a, rep, err := archive.Open(ctx, opts)
 	if err != nil {
 		closeStore()
@@ -233,4 +243,37 @@ func cliActor() archive.Actor {
 		name = "unknown"
 	}
 	return archive.Actor{Name: "cli:" + name, Role: "operator"}
+}
+
+type openedSearch struct {
+	idx   *search.Index
+	fresh bool // new or recreated: fill it from the bucket
+}
+
+// openSearch opens the search index under DATA/index. An index that
+// cannot be opened or has another schema is moved aside and rebuilt (the
+// index is derived data); rebuild (akte reindex) starts a new one.
+func openSearch(cfg *Config, log *slog.Logger, rebuild bool) (openedSearch, error) {
+	dir := filepath.Join(cfg.Data, "index")
+	if rebuild {
+		if err := os.RemoveAll(dir); err != nil {
+			return openedSearch{}, fmt.Errorf("reindex: remove the old search index: %w", err)
+		}
+	}
+	idx, rec, err := search.OpenOrRecreate(dir, nil)
+	if err != nil {
+		if errors.Is(err, search.ErrLocked) {
+			return openedSearch{}, configError{fmt.Errorf("search index %s is in use by another akte process: %w", dir, err)}
+		}
+		return openedSearch{}, fmt.Errorf("open search index: %w", err)
+	}
+	if rec != nil && rec.MovedTo != "" {
+		log.Warn("the search index could not be used; moved aside, rebuilding from the store", "moved_to", rec.MovedTo, "cause", rec.Cause)
+	}
+	return openedSearch{idx: idx, fresh: rec != nil}, nil
+}
+
+// closeAfter runs second after first, joining their errors.
+func closeAfter(second, first func() error) func() error {
+	return func() error { return errors.Join(first(), second()) }
 }
