@@ -34,6 +34,9 @@ add "Gewerbesteuerbescheid (PDF/A), P200981" examples/gewerbesteuer-P200981.pdf 
 
 echo "== verifying every stored object (SHA-256, manifest, lock, seal)"
 akte verify
+echo "== searching as a clerk: German word forms, and a name written without umlauts"
+akte search Reisepässe 2>/dev/null
+akte search Mueller --facets 2>/dev/null
 echo "== the seal (the demo uses the self-signed development seal)"
 akte keys show 2>/dev/null
 echo "== checking one archive copy: its seal, and PDF/A-2b"
@@ -46,6 +49,7 @@ for id in "${ids[@]}"; do
   echo "     http://$LISTEN/api/v1/records/$id/document?purpose=demo"
 done
 echo "   Record and manifest:  curl -s http://$LISTEN/api/v1/records/${ids[0]}"
+echo "   Search:               curl -s 'http://$LISTEN/api/v1/search?q=Mueller&highlight=true'"
 echo "   Archive a PDF:        curl -s --data-binary @examples/gewerbesteuer-P200981.pdf 'http://$LISTEN/api/v1/records?citizen=P300001&class=tax&title=Bescheid'"
 echo "   After stopping:       bin/akte --data $DATA verify   |   bin/akte --data $DATA audit verify"
 exec bin/akte --data "$DATA" serve --listen "$LISTEN"

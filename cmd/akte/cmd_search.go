@@ -82,7 +82,7 @@ func runSearch(ctx context.Context, g *globals, req archive.SearchRequest, stdou
 	for _, h := range res.Hits {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", h.ID, h.Date.Format(time.DateOnly), h.Citizen, h.Class, oneLine(h.Title))
 		for _, f := range h.Fragments {
-			fmt.Fprintf(tw, "\t\t\t\t… %s …\n", oneLine(marked(f)))
+			fmt.Fprintf(tw, "\t\t\t\t%s\n", oneLine(marked(f)))
 		}
 	}
 	tw.Flush()
