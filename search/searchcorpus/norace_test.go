@@ -1,0 +1,5 @@
+//go:build !race
+
+package searchcorpus_test
+
+const raceEnabled = false
