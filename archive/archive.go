@@ -39,8 +39,9 @@ type Options struct {
 	// Sealer seals every archive copy (PAdES) after conversion; nil leaves
 	// copies unsealed, which only engine tests do.
 	Sealer *signing.Sealer
-	// Trust verifies seals and signed originals. Default: the root of the
-	// Sealer's chain (the archive trusts its own seal).
+	// Trust verifies seals and the signatures of signed originals.
+	// Default: the root of the Sealer's chain (the archive trusts its own
+	// seal).
 	Trust signing.Trust
 	// Search is the full-text index, fed at ingest; nil: no search.
 	Search *search.Index
@@ -112,11 +113,7 @@ func Open(ctx context.Context, opts Options) (*Archive, ReconcileReport, error) 
 		opts.Trust.Roots.AddCert(chain[len(chain)-1])
 	}
 	if opts.Converter == nil {
-		opts.Converter = PDFA{Now: opts.Now, Trust: opts.Trust}
-	}
-	if p, ok := opts.Converter.(PDFA); ok && p.Trust.Roots == nil {
-		p.Trust = opts.Trust // signed originals are judged by the archive's trust
-		opts.Converter = p
+		opts.Converter = PDFA{Now: opts.Now}
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -202,11 +199,10 @@ func (a *Archive) Close() error {
 		a.bgCancel()
 	}
 	a.bgDone.Wait()
-	var ierr error
 	if a.idx != nil {
-		ierr = a.idx.close()
+		a.idx.close()
 	}
-	return errors.Join(ierr, a.audit.Close(), a.cat.Close())
+	return errors.Join(a.audit.Close(), a.cat.Close())
 }
 
 // Classes lists the classes this archive accepts, sorted.

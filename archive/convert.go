@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"akte/pdfa"
-	"akte/signing"
 )
 
 // MediaForm is the media type of a form submission: the JSON of a
@@ -32,9 +31,6 @@ type PDFA struct {
 	// 1 for a PDF/A-1b-compatible file. Input PDFs are always checked
 	// against part 2.
 	Part int
-	// Trust verifies the signature of a signed input PDF (recorded in the
-	// manifest, never a reason to refuse).
-	Trust signing.Trust
 }
 
 // Convert implements Converter.
@@ -48,7 +44,7 @@ func (c PDFA) Convert(ctx context.Context, in ConvertInput) (ConvertOutput, erro
 		if c.Part == 1 {
 			return ConvertOutput{}, refused("PDF input is kept or rewritten as PDF/A-2b only; part 1 is for forms and images")
 		}
-		return c.convertPDF(ctx, in, now)
+		return c.convertPDF(ctx, in)
 	case "image/jpeg", "image/png", "image/tiff":
 		res, err := pdfa.ImageToPDF(ctx, in.Data, &pdfa.ImageOptions{Title: in.Title, Now: now(), Part: c.Part})
 		if err != nil {
@@ -76,29 +72,15 @@ func (c PDFA) Convert(ctx context.Context, in ConvertInput) (ConvertOutput, erro
 	return ConvertOutput{}, refused("type %s is not supported", nonEmpty(in.MediaType, "unknown"))
 }
 
-// originalSignature is the verdict on a signed original, in one line.
-func originalSignature(ctx context.Context, pdf []byte, trust signing.Trust, now time.Time) string {
-	rep, err := signing.Verify(ctx, pdf, trust, now)
-	switch {
-	case err != nil:
-		return "unverifiable: " + err.Error()
-	case rep.Valid():
-		return "valid: " + rep.Signatures[0].Signer
-	}
-	return "invalid: " + strings.Join(rep.Reasons(), "; ")
-}
-
-func (c PDFA) convertPDF(ctx context.Context, in ConvertInput, now func() time.Time) (ConvertOutput, error) {
+func (c PDFA) convertPDF(ctx context.Context, in ConvertInput) (ConvertOutput, error) {
 	res, err := pdfa.ConvertPDF(ctx, in.Data, c.PDF)
 	if err != nil {
 		return ConvertOutput{}, refusedBy(ctx, err)
 	}
 	stages := map[string]string{"pdfa": string(res.Outcome)}
 	if res.Signed {
-		// The original stays byte-exact beside the archive copy; the
-		// manifest says whether its signature verified.
+		// The original stays byte-exact beside the archive copy.
 		stages["original_signed"] = "true"
-		stages["original_signature"] = originalSignature(ctx, in.Data, c.Trust, now())
 	}
 	text, err := pdfa.ExtractText(ctx, res.PDF)
 	switch {
@@ -107,7 +89,7 @@ func (c PDFA) convertPDF(ctx context.Context, in ConvertInput, now func() time.T
 	case err != nil:
 		stages["text"] = "failed: " + err.Error()
 	}
-	return ConvertOutput{PDF: res.PDF, Text: text, Stages: stages}, nil
+	return ConvertOutput{PDF: res.PDF, Text: text, Stages: stages, Signed: res.Signed}, nil
 }
 
 // refusedBy turns a pdfa refusal into the archive's kind, keeping its

@@ -24,6 +24,8 @@ var (
 	// ErrUnavailable: a service ingest depends on (the timestamp
 	// authority) did not answer; nothing was stored, retry later.
 	ErrUnavailable = errors.New("a required service is unavailable")
+	// ErrForbidden: the caller's role may not do this.
+	ErrForbidden = errors.New("forbidden for this role")
 )
 
 // FieldError is a refusal that names the field (or input) at fault.

@@ -157,6 +157,12 @@ func (a *Archive) Ingest(ctx context.Context, req IngestRequest) (IngestResult, 
 		return IngestResult{}, fmt.Errorf("ingest: %w", err)
 	}
 
+	if out.Signed {
+		if out.Stages == nil {
+			out.Stages = map[string]string{}
+		}
+		out.Stages["original_signature"] = a.originalSignature(ctx, data)
+	}
 	now := a.opts.Now().UTC()
 	var seal *SealInfo
 	if a.opts.Sealer != nil {

@@ -51,9 +51,20 @@ func (a *Archive) verifySeal(ctx context.Context, pdf []byte) *SealVerdict {
 	if err != nil {
 		return &SealVerdict{Reasons: []string{err.Error()}}
 	}
-	v := &SealVerdict{Valid: rep.Valid(), Reasons: rep.Reasons()}
-	if s := rep.Signatures[0]; s != nil {
-		v.Level, v.Signer, v.SignedAt, v.Timestamp = string(s.Level), s.Signer, s.SignedAt, s.Timestamp
+	s := rep.Signatures[0] // Verify returns ErrNotSigned rather than none
+	return &SealVerdict{Valid: rep.Valid(), Reasons: rep.Reasons(),
+		Level: string(s.Level), Signer: s.Signer, SignedAt: s.SignedAt, Timestamp: s.Timestamp}
+}
+
+// originalSignature is the verdict on a signed original, in one line, for
+// the manifest.
+func (a *Archive) originalSignature(ctx context.Context, pdf []byte) string {
+	rep, err := signing.Verify(ctx, pdf, a.opts.Trust, a.opts.Now())
+	switch {
+	case err != nil:
+		return "unverifiable: " + err.Error()
+	case rep.Valid():
+		return "valid: " + rep.Signatures[0].Signer
 	}
-	return v
+	return "invalid: " + strings.Join(rep.Reasons(), "; ")
 }

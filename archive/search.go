@@ -12,12 +12,9 @@ import (
 	"akte/search"
 )
 
-// Search requests and results are the search package's, so callers of
-// the engine need not import it.
-type (
-	SearchRequest = search.Request
-	SearchHit     = search.Hit
-)
+// SearchRequest is the search package's, so callers of the engine need
+// not import it.
+type SearchRequest = search.Request
 
 // SearchResult is one page of hits; Rebuilding says the index is being
 // refilled from the bucket, so hits may be missing.
@@ -25,9 +22,6 @@ type SearchResult struct {
 	*search.Result
 	Rebuilding bool `json:"rebuilding"`
 }
-
-// ErrForbidden: the role may not do this.
-var ErrForbidden = errors.New("forbidden for this role")
 
 // indexer feeds the search index and clears the catalog's "unindexed"
 // mark only once the index has committed a version: a crash in between
@@ -117,10 +111,10 @@ func (x *indexer) mark(ctx context.Context) error {
 	return x.cat.MarkIndexed(ctx, refs...)
 }
 
-func (x *indexer) close() error {
+// close stops the mark loop after a last mark; idempotent.
+func (x *indexer) close() {
 	x.stopOnce.Do(func() { close(x.stop) })
 	x.done.Wait()
-	return nil
 }
 
 // indexPending indexes every version the catalog marks as unindexed (new

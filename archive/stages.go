@@ -30,6 +30,9 @@ type ConvertOutput struct {
 	// Names are the persons named in a form (family and given names), for
 	// search precision; recorded in the manifest.
 	Names []string
+	// Signed: the original carries a digital signature. The engine records
+	// whether it verifies (stage "original_signature").
+	Signed bool
 }
 
 // Sniff detects the media type of data from its first bytes. It returns ""

@@ -48,16 +48,6 @@ func (d dict) set(k name, v any) dict {
 	return append(d, entry{k, v})
 }
 
-func (d dict) del(k name) dict {
-	out := d[:0:0]
-	for _, e := range d {
-		if e.key != k {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
 type stream struct {
 	dict dict
 	data []byte // raw (still encoded) bytes

@@ -221,7 +221,7 @@ func (s *Sealer) buildUpdate(ctx context.Context, in []byte, now time.Time, rese
 	widget := dict{{"Type", name("Annot")}, {"Subtype", name("Widget")}, {"FT", name("Sig")},
 		{"T", textString(fieldName)}, {"V", sigRef}, {"P", pageRef}, {"F", int64(132)}} // Print | Locked
 	if s.opts.Visible != nil {
-		ap, rect, extra, err := s.opts.Visible.build(s, page, now, alloc)
+		ap, rect, extra, err := s.opts.Visible.build(s, now, alloc)
 		if err != nil {
 			return nil, err
 		}

@@ -56,7 +56,8 @@ func (v *Verdict) problem(format string, args ...any) {
 	v.Problems = append(v.Problems, fmt.Sprintf(format, args...))
 }
 
-// Report lists every signature of a document in file order.
+// Report lists every signature of a document: the one covering the whole
+// file first, then the earlier ones in file order.
 type Report struct {
 	Signatures []*Verdict
 }
@@ -341,7 +342,7 @@ func verifyOne(d *document, f sigField, trust Trust, now time.Time) *Verdict {
 		intact = false
 	}
 	set := mustMarshal(asn1.RawValue{Class: asn1.ClassUniversal, Tag: asn1.TagSet, IsCompound: true, Bytes: si.SignedAttrs.Bytes})
-	if alg, ok := x509Algorithm(si.SignatureAlgorithm.Algorithm, h, cert); !ok {
+	if alg, ok := x509Algorithms[algKey{si.SignatureAlgorithm.Algorithm.String(), h}]; !ok {
 		v.problem("unsupported signature algorithm %v with %v", si.SignatureAlgorithm.Algorithm, h)
 		intact = false
 	} else if err := cert.CheckSignature(alg, set, si.Signature); err != nil {
@@ -448,27 +449,26 @@ func essMatches(vals []asn1.RawValue, cert *x509.Certificate) bool {
 	return true
 }
 
-func x509Algorithm(oid asn1.ObjectIdentifier, h crypto.Hash, cert *x509.Certificate) (x509.SignatureAlgorithm, bool) {
-	type key struct {
-		o string
-		h crypto.Hash
-	}
-	algs := map[key]x509.SignatureAlgorithm{
-		{oidRSAEncryption.String(), crypto.SHA256}:   x509.SHA256WithRSA,
-		{oidRSAEncryption.String(), crypto.SHA384}:   x509.SHA384WithRSA,
-		{oidRSAEncryption.String(), crypto.SHA512}:   x509.SHA512WithRSA,
-		{oidSHA256WithRSA.String(), crypto.SHA256}:   x509.SHA256WithRSA,
-		{oidSHA384WithRSA.String(), crypto.SHA384}:   x509.SHA384WithRSA,
-		{oidSHA512WithRSA.String(), crypto.SHA512}:   x509.SHA512WithRSA,
-		{oidRSAPSS.String(), crypto.SHA256}:          x509.SHA256WithRSAPSS,
-		{oidRSAPSS.String(), crypto.SHA384}:          x509.SHA384WithRSAPSS,
-		{oidRSAPSS.String(), crypto.SHA512}:          x509.SHA512WithRSAPSS,
-		{oidECDSAWithSHA256.String(), crypto.SHA256}: x509.ECDSAWithSHA256,
-		{oidECDSAWithSHA384.String(), crypto.SHA384}: x509.ECDSAWithSHA384,
-		{oidECDSAWithSHA512.String(), crypto.SHA512}: x509.ECDSAWithSHA512,
-	}
-	a, ok := algs[key{oid.String(), h}]
-	return a, ok
+type algKey struct {
+	oid  string
+	hash crypto.Hash
+}
+
+// x509Algorithms maps a CMS signature algorithm and digest to what
+// x509.Certificate.CheckSignature takes; built once, read on every verify.
+var x509Algorithms = map[algKey]x509.SignatureAlgorithm{
+	{oidRSAEncryption.String(), crypto.SHA256}:   x509.SHA256WithRSA,
+	{oidRSAEncryption.String(), crypto.SHA384}:   x509.SHA384WithRSA,
+	{oidRSAEncryption.String(), crypto.SHA512}:   x509.SHA512WithRSA,
+	{oidSHA256WithRSA.String(), crypto.SHA256}:   x509.SHA256WithRSA,
+	{oidSHA384WithRSA.String(), crypto.SHA384}:   x509.SHA384WithRSA,
+	{oidSHA512WithRSA.String(), crypto.SHA512}:   x509.SHA512WithRSA,
+	{oidRSAPSS.String(), crypto.SHA256}:          x509.SHA256WithRSAPSS,
+	{oidRSAPSS.String(), crypto.SHA384}:          x509.SHA384WithRSAPSS,
+	{oidRSAPSS.String(), crypto.SHA512}:          x509.SHA512WithRSAPSS,
+	{oidECDSAWithSHA256.String(), crypto.SHA256}: x509.ECDSAWithSHA256,
+	{oidECDSAWithSHA384.String(), crypto.SHA384}: x509.ECDSAWithSHA384,
+	{oidECDSAWithSHA512.String(), crypto.SHA512}: x509.ECDSAWithSHA512,
 }
 
 // documentSigningUsage explains why cert may not sign documents, or "".

@@ -13,7 +13,6 @@ import (
 // FuzzVerify: any bytes give a report or a typed error within the
 // deadline, never a panic or a hang.
 func FuzzVerify(f *testing.F) {
-	f.Helper()
 	ca := signingtest.NewCA(f, "fuzz")
 	chain, key := ca.Issue(f, signingtest.LeafOptions{})
 	s, err := signing.NewSealer(signing.Options{Seal: &signing.Seal{Signer: key, Chain: chain}})

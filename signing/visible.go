@@ -41,7 +41,7 @@ const sealFontSize = 9.0
 
 // build makes the appearance stream and the font objects; it returns the
 // stream's reference, the widget /Rect and every object to write.
-func (a *Appearance) build(s *Sealer, page dict, now time.Time, alloc func() ref) (ref, array, []object, error) {
+func (a *Appearance) build(s *Sealer, now time.Time, alloc func() ref) (ref, array, []object, error) {
 	f, err := loadSealFont()
 	if err != nil {
 		return ref{}, nil, nil, err
