@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -189,7 +191,7 @@ func (s *Server) document(w http.ResponseWriter, r *http.Request) {
 // for it, so the read is audited like any other).
 func (s *Server) seal(w http.ResponseWriter, r *http.Request) {
 	doc, err := s.a.Get(r.Context(), archive.GetRequest{
-		ID: archive.RecordID(r.PathValue("id")), Purpose: nonEmpty(r.URL.Query().Get("purpose"), "seal verification"),
+		ID: archive.RecordID(r.PathValue("id")), Purpose: cmp.Or(r.URL.Query().Get("purpose"), "seal verification"),
 		Actor: actor(r), VerifySeal: true,
 	})
 	if err != nil {
@@ -201,13 +203,6 @@ func (s *Server) seal(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, doc.Seal)
-}
-
-func nonEmpty(s, alt string) string {
-	if s == "" {
-		return alt
-	}
-	return s
 }
 
 // headerSafe keeps a header value to printable ASCII.
@@ -281,28 +276,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // highlight=true. Until users and roles exist (issue 7) every caller
 // searches as a clerk.
 func (s *Server) search(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	req := archive.SearchRequest{Query: q.Get("q"), Citizen: q["citizen"], Class: q["class"], Source: q["source"],
-		Role: "clerk", Sort: q.Get("sort")}
-	var err error
-	if req.Size, err = intParam(q.Get("size"), 20); err == nil {
-		var page int
-		if page, err = intParam(q.Get("page"), 1); err == nil {
-			req.From = (max(page, 1) - 1) * req.Size
-		}
-	}
-	for _, d := range []struct {
-		name string
-		t    *time.Time
-	}{{"from", &req.DateFrom}, {"to", &req.DateTo}} {
-		if v := q.Get(d.name); v != "" && err == nil {
-			if *d.t, err = time.Parse(time.DateOnly, v); err != nil {
-				err = &archive.FieldError{Kind: archive.ErrInvalid, Field: d.name, Reason: "want YYYY-MM-DD"}
-			}
-		}
-	}
-	req.Facets, _ = strconv.ParseBool(q.Get("facets"))
-	req.Highlight, _ = strconv.ParseBool(q.Get("highlight"))
+	req, err := searchRequest(r.URL.Query())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -313,6 +287,35 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, res)
+}
+
+// searchRequest reads the query parameters of a search; the first bad one
+// is an ErrInvalid naming it.
+func searchRequest(q url.Values) (archive.SearchRequest, error) {
+	req := archive.SearchRequest{Query: q.Get("q"), Citizen: q["citizen"], Class: q["class"], Source: q["source"],
+		Role: "clerk", Sort: q.Get("sort")}
+	size, err := intParam(q.Get("size"), 20)
+	if err != nil {
+		return req, err
+	}
+	page, err := intParam(q.Get("page"), 1)
+	if err != nil {
+		return req, err
+	}
+	req.Size, req.From = size, (max(page, 1)-1)*size
+	for _, d := range []struct {
+		name string
+		t    *time.Time
+	}{{"from", &req.DateFrom}, {"to", &req.DateTo}} {
+		if v := q.Get(d.name); v != "" {
+			if *d.t, err = time.Parse(time.DateOnly, v); err != nil {
+				return req, &archive.FieldError{Kind: archive.ErrInvalid, Field: d.name, Reason: "want YYYY-MM-DD"}
+			}
+		}
+	}
+	req.Facets, _ = strconv.ParseBool(q.Get("facets"))
+	req.Highlight, _ = strconv.ParseBool(q.Get("highlight"))
+	return req, nil
 }
 
 func intParam(v string, def int) (int, error) {

@@ -224,8 +224,8 @@ func TestSealVerdict(t *testing.T) {
 	}
 }
 
-// GET /api/v1/search: hits as JSON; a malformed query is 400 naming "q";
-// without an index the server says 503.
+// GET /api/v1/search: hits as JSON; a malformed query or parameter is 400
+// naming it; without an index the server says 503.
 func TestSearchAPI(t *testing.T) {
 	idx, _, err := search.OpenOrRecreate(t.TempDir(), nil)
 	if err != nil {
@@ -258,6 +258,17 @@ func TestSearchAPI(t *testing.T) {
 	json.Unmarshal(b, &e)
 	if resp.StatusCode != 400 || e.Error.Field != "q" {
 		t.Fatalf("bad query: %d %s", resp.StatusCode, b)
+	}
+	for query, field := range map[string]string{
+		"size=viele": "", "page=-1": "page", "from=2026-13-01": "from", "from=2026-01-01&to=gestern": "to",
+	} {
+		req, _ = http.NewRequest("GET", srv.URL+"/api/v1/search?q=Meldebescheinigung&"+query, nil)
+		resp, b = do(t, req)
+		e = errBody{}
+		json.Unmarshal(b, &e)
+		if resp.StatusCode != 400 || e.Error.Kind != "invalid" || (field != "" && e.Error.Field != field) {
+			t.Errorf("search with %s: %d %s, want 400 invalid naming %q", query, resp.StatusCode, b, field)
+		}
 	}
 	plain := newServer(t)
 	req, _ = http.NewRequest("GET", plain.URL+"/api/v1/search?q=x", nil)

@@ -295,6 +295,9 @@ func TestPutIdempotentNoCommit(t *testing.T) {
 	if err := cat.MarkIndexed(ctx, Ref{ID: "unknown", Version: 1}); err != nil {
 		t.Fatal(err)
 	}
+	if err := cat.MarkAllUnindexed(ctx); err != nil { // e is not indexed yet
+		t.Fatal(err)
+	}
 	if got := lastTxID(t, cat); got != before {
 		t.Errorf("no-op writes committed transactions: tx %d → %d", before, got)
 	}
@@ -329,6 +332,17 @@ func TestMarkIndexed(t *testing.T) {
 	}
 	if got, _ := cat.Unindexed(ctx); len(got) != 0 {
 		t.Errorf("Unindexed = %q, want none", got)
+	}
+
+	// A new index lacks everything.
+	if err := cat.MarkAllUnindexed(ctx); err != nil {
+		t.Fatalf("MarkAllUnindexed: %v", err)
+	}
+	if got, _ := cat.Unindexed(ctx); !slices.Equal(got, []string{e1.ID, e2.ID}) {
+		t.Errorf("Unindexed after MarkAllUnindexed = %q, want both", got)
+	}
+	if got, _ := cat.Get(ctx, e2.ID); got.Indexed || !equalEntry(got, e2) {
+		t.Errorf("Get after MarkAllUnindexed = %+v, want %+v", got, e2)
 	}
 }
 

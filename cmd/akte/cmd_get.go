@@ -40,7 +40,7 @@ func runGet(ctx context.Context, g *globals, o getOptions, id archive.RecordID, 
 		return err
 	}
 	defer closeArchive()
-	doc, err := a.Get(ctx, archive.GetRequest{ID: id, Original: o.original, Purpose: o.purpose, Actor: cliActor(), VerifySeal: o.seal})
+	doc, err := a.Get(ctx, archive.GetRequest{ID: id, Original: o.original, Purpose: o.purpose, Actor: cliActor(g), VerifySeal: o.seal})
 	if err != nil {
 		return err
 	}

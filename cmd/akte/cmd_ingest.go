@@ -137,7 +137,7 @@ func ingestBody(ctx context.Context, g *globals, o ingestOptions, body io.Reader
 	res, err := a.Ingest(ctx, archive.IngestRequest{
 		Citizen: archive.CitizenID(o.citizen), Class: archive.Class(o.class), Title: o.title,
 		Source: archive.Source(o.source), Date: archive.Date(o.date), Facts: o.facts,
-		IdempotencyKey: o.idemKey, Body: body, MediaType: mediaType, Actor: cliActor(),
+		IdempotencyKey: o.idemKey, Body: body, MediaType: mediaType, Actor: cliActor(g),
 	})
 	if err != nil {
 		return err

@@ -11,7 +11,6 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
-	"encoding/json"
 	"encoding/pem"
 	"fmt"
 	"io"
@@ -25,14 +24,13 @@ type keysNewOptions struct {
 }
 
 func cmdKeys(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || (args[0] != "new" && args[0] != "show") {
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
-			fmt.Fprint(stdout, keysHelp)
-			return nil
-		}
+	if len(args) == 0 {
 		return usageError{"keys needs a subcommand: new or show"}
 	}
 	switch args[0] {
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, keysHelp)
+		return nil
 	case "new":
 		var o keysNewOptions
 		fs := newFlagSet(g, "keys new", "keys new --name NAME [--org ORG] [--country DE] [--type p256|p384|rsa3072|rsa2048] [--out DIR]", stderr)
@@ -49,13 +47,14 @@ func cmdKeys(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 			return usageError{"keys new takes no arguments and needs --name"}
 		}
 		return runKeysNew(o, stdout)
-	default:
+	case "show":
 		fs := newFlagSet(g, "keys show", "keys show", stderr)
 		if _, err := parseArgs(fs, args[1:]); err != nil {
 			return err
 		}
 		return runKeysShow(g, stdout, stderr)
 	}
+	return usageError{"keys needs a subcommand: new or show"}
 }
 
 const keysHelp = `Usage:
@@ -167,9 +166,7 @@ func runKeysShow(g *globals, stdout, stderr io.Writer) error {
 		v.Level = "B-T"
 	}
 	if g.json {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(v)
+		return writeJSON(stdout, v)
 	}
 	fmt.Fprintf(stdout, "subject:     %s\nissuer:      %s\nserial:      %s\nkey:         %s\nvalid:       %s – %s\nsha256:      %s\nchain:       %d certificate(s)\nlevel:       PAdES %s\n",
 		v.Subject, v.Issuer, v.Serial, v.Key, v.NotBefore.Format(time.DateOnly), v.NotAfter.Format(time.DateOnly), v.SHA256, v.Chain, v.Level)

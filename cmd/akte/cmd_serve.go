@@ -39,7 +39,8 @@ func runServe(ctx context.Context, g *globals, o serveOptions, stdout, stderr io
 	if o.listen == "" {
 		o.listen = cfg.Listen
 	}
-	a, rep, closeArchive, err := openArchive(ctx, g, stderr, nil)
+	log := newLogger(stderr, g.json)
+	a, rep, closeArchive, err := openArchiveConfig(ctx, cfg, log, nil)
 	if err != nil {
 		return err
 	}
@@ -48,7 +49,7 @@ func runServe(ctx context.Context, g *globals, o serveOptions, stdout, stderr io
 	if err != nil {
 		return configError{fmt.Errorf("listen on %s: %w", o.listen, err)}
 	}
-	api := web.New(a, &web.Options{MaxBytes: cfg.Ingest.MaxBytes, Logger: newLogger(stderr, g.json)})
+	api := web.New(a, &web.Options{MaxBytes: cfg.Ingest.MaxBytes, Logger: log})
 	srv := &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	fmt.Fprintf(stdout, "akte: serving %s on http://%s (store: %s, %d records added by reconciliation, %d orphaned objects)\n",
 		cfg.Data, ln.Addr(), cfg.Store.Backend, rep.Added, len(rep.Orphans))

@@ -45,11 +45,11 @@ type Config struct {
 // certificate and key files. With neither, a self-signed development seal
 // is created under the data directory (and every start warns about it).
 type SealConfig struct {
-	PKCS12   string `yaml:"pkcs12"`
-	Password secret `yaml:"password"` // of the PKCS #12 file; env AKTE_SEAL_PASSWORD
-	Cert     string `yaml:"cert"`     // PEM chain, signer first or in any order
-	Key      string `yaml:"key"`      // PEM private key
-	PSS      bool   `yaml:"pss"`      // RSA keys: RSASSA-PSS instead of PKCS #1 v1.5
+	PKCS12   string         `yaml:"pkcs12"`
+	Password s3store.Secret `yaml:"password"` // of the PKCS #12 file; env AKTE_SEAL_PASSWORD
+	Cert     string         `yaml:"cert"`     // PEM chain, signer first or in any order
+	Key      string         `yaml:"key"`      // PEM private key
+	PSS      bool           `yaml:"pss"`      // RSA keys: RSASSA-PSS instead of PKCS #1 v1.5
 	// Organization names the authority in a development seal.
 	Organization string `yaml:"organization"`
 	Reason       string `yaml:"reason"`
@@ -68,14 +68,6 @@ type TSAConfig struct {
 	// TrustRoots anchor the TSA's certificate (default: the seal's roots).
 	TrustRoots []string `yaml:"trust_roots"`
 }
-
-// secret is a configuration value that never prints.
-type secret string
-
-func (s secret) String() string               { return "***" }
-func (s secret) GoString() string             { return "***" }
-func (s secret) MarshalYAML() (any, error)    { return "***", nil }
-func (s secret) MarshalText() ([]byte, error) { return []byte("***"), nil }
 
 // StoreConfig chooses and configures the backend.
 type StoreConfig struct {
@@ -141,7 +133,7 @@ func (c *Config) ApplyEnv(getenv func(string) string) error {
 		}
 	}
 	if v := getenv("AKTE_SEAL_PASSWORD"); v != "" {
-		c.Seal.Password = secret(v)
+		c.Seal.Password = s3store.Secret(v)
 	}
 	if v := getenv("AKTE_S3_SECRET_KEY"); v != "" {
 		c.Store.S3.SecretKey = s3store.Secret(v)

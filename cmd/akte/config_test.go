@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"go.yaml.in/yaml/v3"
+
 	"akte/archive/store"
 )
 
@@ -24,6 +26,9 @@ store:
 ingest:
   max_bytes: 1000
   classes: [building-permit]
+seal:
+  pkcs12: /etc/akte/seal.p12
+  password: very-secret-too
 `))
 	if err != nil {
 		t.Fatal(err)
@@ -36,13 +41,18 @@ ingest:
 		t.Fatal(err)
 	}
 	if cfg.Data != "/srv/akte" || cfg.Store.Mode != store.Governance || cfg.Store.S3.Bucket != "akte-other" ||
-		cfg.Ingest.MaxBytes != 2048 || string(cfg.Store.S3.SecretKey) != "very-secret" || !cfg.Store.S3.Secure {
+		cfg.Ingest.MaxBytes != 2048 || string(cfg.Store.S3.SecretKey) != "very-secret" || !cfg.Store.S3.Secure ||
+		string(cfg.Seal.Password) != "very-secret-too" {
 		t.Fatalf("loaded %+v", cfg)
 	}
 	if cl := cfg.classes(); cl[len(cl)-1] != "building-permit" {
 		t.Fatalf("classes %v", cl)
 	}
-	for _, s := range []string{fmt.Sprint(cfg), fmt.Sprintf("%+v", cfg), fmt.Sprintf("%#v", cfg)} {
+	asYAML, err := yaml.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{fmt.Sprint(cfg), fmt.Sprintf("%+v", cfg), fmt.Sprintf("%#v", cfg), string(asYAML)} {
 		if strings.Contains(s, "very-secret") {
 			t.Fatalf("secret printed: %s", s)
 		}
@@ -51,20 +61,25 @@ ingest:
 
 func TestConfigValidateNamesField(t *testing.T) {
 	cases := map[string]string{
-		"ingest:\n  max_bytes: -1\n":        "ingest.max_bytes",
-		"store:\n  mode: FOREVER\n":         "store.mode",
-		"listen: nowhere\n":                 "listen",
-		"ingest:\n  classes: [Bad Class]\n": "ingest.classes",
-		"store:\n  backend: s3\n":           "store.s3",
-		"data: ''\n":                        "data",
+		"ingest:\n  max_bytes: -1\n":         "ingest.max_bytes",
+		"store:\n  mode: FOREVER\n":          "store.mode",
+		"listen: nowhere\n":                  "listen",
+		"ingest:\n  classes: [Bad Class]\n":  "ingest.classes",
+		"store:\n  backend: s3\n":            "store.s3",
+		"data: ''\n":                         "data",
+		"seal:\n  cert: c.pem\n":             "seal.key",
+		"seal:\n  pkcs12: s.p12\n  key: k\n": "seal",
+		"tsa:\n  url: ftp://tsa\n":           "tsa.url",
+		"tsa:\n  timeout: 0s\n":              "tsa.timeout",
+		"tsa:\n  retries: 11\n":              "tsa.retries",
 	}
-	for yaml, field := range cases {
+	for in, field := range cases {
 		cfg := Default()
-		if err := cfg.Load(strings.NewReader(yaml)); err != nil {
-			t.Fatalf("%q: %v", yaml, err)
+		if err := cfg.Load(strings.NewReader(in)); err != nil {
+			t.Fatalf("%q: %v", in, err)
 		}
 		if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), field) {
-			t.Errorf("%q: got %v, want an error naming %s", yaml, err, field)
+			t.Errorf("%q: got %v, want an error naming %s", in, err, field)
 		}
 	}
 	env := map[string]string{"AKTE_S3_SECURE": "maybe"}

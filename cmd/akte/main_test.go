@@ -285,6 +285,9 @@ func TestAuditVerifyDetectsEdit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !bytes.Contains(b, []byte(`"actor":"cli:tester"`)) {
+		t.Errorf("the audit log does not name the user from $USER:\n%s", b)
+	}
 	edited := bytes.Replace(b, []byte("Rueckfrage"), []byte("Routine..."), 1)
 	if bytes.Equal(edited, b) {
 		t.Fatal("test setup: purpose not found in audit.log")
@@ -380,7 +383,14 @@ func TestKeys(t *testing.T) {
 	if st, err := os.Stat(filepath.Join(out, "seal.key")); err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("key file: %v %v", err, st)
 	}
-	if r := c.run("keys", "new", "--name", "X", "--out", out); r.code == 0 {
+	key, err := os.ReadFile(filepath.Join(out, "seal.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := c.run("keys", "new", "--name", "X", "--out", out); r.code == 0 || !strings.Contains(r.stderr, "never overwritten") {
+		t.Errorf("keys new over an existing key: exit %d: %s", r.code, r.stderr)
+	}
+	if again, _ := os.ReadFile(filepath.Join(out, "seal.key")); !bytes.Equal(again, key) {
 		t.Error("keys new overwrote an existing key")
 	}
 	r = c.run("keys", "show")

@@ -100,7 +100,8 @@ func writeFileSync(name string, data []byte, perm os.FileMode) error {
 	return f.Close()
 }
 
-// sealer builds the Sealer and the trust anchors from the configuration.
+// sealer builds the Sealer and the configured trust anchors; without
+// seal.trust_roots, archive.Open trusts the root of the seal's own chain.
 func sealer(cfg *Config, seal *signing.Seal) (*signing.Sealer, signing.Trust, error) {
 	opts := signing.Options{Seal: seal, Reason: cfg.Seal.Reason, Location: cfg.Seal.Location}
 	if cfg.Seal.Visible {
@@ -120,10 +121,6 @@ func sealer(cfg *Config, seal *signing.Seal) (*signing.Sealer, signing.Trust, er
 	var trust signing.Trust
 	if trust.Roots, err = certPool("seal.trust_roots", cfg.Seal.TrustRoots); err != nil {
 		return nil, trust, err
-	}
-	if trust.Roots == nil {
-		trust.Roots = x509.NewCertPool()
-		trust.Roots.AddCert(seal.Chain[len(seal.Chain)-1])
 	}
 	if trust.TSARoots, err = certPool("tsa.trust_roots", cfg.TSA.TrustRoots); err != nil {
 		return nil, trust, err

@@ -132,16 +132,20 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// env reads an environment variable through getenv (os.Getenv if unset).
+func (g *globals) env(name string) string {
+	if g.getenv == nil {
+		return os.Getenv(name)
+	}
+	return g.getenv(name)
+}
+
 // loadConfig builds the configuration: defaults, file, environment, flags.
 func (g *globals) loadConfig() (*Config, error) {
-	getenv := g.getenv
-	if getenv == nil {
-		getenv = os.Getenv
-	}
 	cfg := Default()
 	path := g.config
 	if path == "" {
-		path = getenv("AKTE_CONFIG")
+		path = g.env("AKTE_CONFIG")
 	}
 	if path != "" {
 		f, err := os.Open(path)
@@ -154,7 +158,7 @@ func (g *globals) loadConfig() (*Config, error) {
 			return nil, configError{fmt.Errorf("%s: %w", path, err)}
 		}
 	}
-	if err := cfg.ApplyEnv(getenv); err != nil {
+	if err := cfg.ApplyEnv(g.env); err != nil {
 		return nil, configError{err}
 	}
 	if g.data != "" {
@@ -188,25 +192,34 @@ func openStore(ctx context.Context, cfg *Config, log *slog.Logger) (store.Store,
 	}
 }
 
-// openArchive opens the store and the archive; close releases both.
+// openArchive loads the configuration and opens the archive (see
+// openArchiveConfig).
 func openArchive(ctx context.Context, g *globals, stderr io.Writer, tune func(*archive.Options)) (*archive.Archive, archive.ReconcileReport, func() error, error) {
 	cfg, err := g.loadConfig()
 	if err != nil {
 		return nil, archive.ReconcileReport{}, nil, err
 	}
-	log := newLogger(stderr, g.json)
-	st, closeStore, err := openStore(ctx, cfg, log)
+	return openArchiveConfig(ctx, cfg, newLogger(stderr, g.json), tune)
+}
+
+// openArchiveConfig opens the store, the seal, the search index and the
+// archive; close releases them all.
+func openArchiveConfig(ctx context.Context, cfg *Config, log *slog.Logger, tune func(*archive.Options)) (_ *archive.Archive, _ archive.ReconcileReport, _ func() error, err error) {
+	st, closeAll, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return nil, archive.ReconcileReport{}, nil, err
 	}
+	defer func() {
+		if err != nil {
+			closeAll()
+		}
+	}()
 	seal, err := loadSeal(cfg, log, time.Now())
 	if err != nil {
-		closeStore()
 		return nil, archive.ReconcileReport{}, nil, err
 	}
 	sl, trust, err := sealer(cfg, seal)
 	if err != nil {
-		closeStore()
 		return nil, archive.ReconcileReport{}, nil, err
 	}
 	opts := archive.Options{
@@ -218,59 +231,51 @@ func openArchive(ctx context.Context, g *globals, stderr io.Writer, tune func(*a
 	if tune != nil {
 		tune(&opts)
 	}
-	idx, err := openSearch(cfg, log, opts.Rebuild)
-	if err != nil {
-		closeStore()
+	if opts.Search, opts.SearchRebuild, err = openSearch(cfg, log, opts.Rebuild); err != nil {
 		return nil, archive.ReconcileReport{}, nil, err
 	}
-	opts.Search, opts.SearchRebuild = idx.idx, idx.fresh
-	closeStore = closeAfter(idx.idx.Close, closeStore)
+	closeAll = closeAfter(opts.Search.Close, closeAll)
 	a, rep, err := archive.Open(ctx, opts)
 	if err != nil {
-		closeStore()
 		if errors.Is(err, catalog.ErrSchema) || errors.Is(err, catalog.ErrBusy) {
-			return nil, rep, nil, configError{err}
+			err = configError{err}
 		}
 		return nil, rep, nil, err
 	}
-	return a, rep, func() error { return errors.Join(a.Close(), closeStore()) }, nil
+	return a, rep, closeAfter(closeAll, a.Close), nil
 }
 
 // cliActor is who runs a command, for the audit log.
-func cliActor() archive.Actor {
-	name := os.Getenv("USER")
+func cliActor(g *globals) archive.Actor {
+	name := g.env("USER")
 	if name == "" {
 		name = "unknown"
 	}
 	return archive.Actor{Name: "cli:" + name, Role: "operator"}
 }
 
-type openedSearch struct {
-	idx   *search.Index
-	fresh bool // new or recreated: fill it from the bucket
-}
-
-// openSearch opens the search index under DATA/index. An index that
-// cannot be opened or has another schema is moved aside and rebuilt (the
-// index is derived data); rebuild (akte reindex) starts a new one.
-func openSearch(cfg *Config, log *slog.Logger, rebuild bool) (openedSearch, error) {
+// openSearch opens the search index under DATA/index; fresh reports a new
+// or recreated index, to be filled from the bucket. An index that cannot be
+// opened or has another schema is moved aside and rebuilt (the index is
+// derived data); rebuild (akte reindex) starts a new one.
+func openSearch(cfg *Config, log *slog.Logger, rebuild bool) (idx *search.Index, fresh bool, err error) {
 	dir := filepath.Join(cfg.Data, "index")
 	if rebuild {
 		if err := os.RemoveAll(dir); err != nil {
-			return openedSearch{}, fmt.Errorf("reindex: remove the old search index: %w", err)
+			return nil, false, fmt.Errorf("reindex: remove the old search index: %w", err)
 		}
 	}
 	idx, rec, err := search.OpenOrRecreate(dir, nil)
 	if err != nil {
 		if errors.Is(err, search.ErrLocked) {
-			return openedSearch{}, configError{fmt.Errorf("search index %s is in use by another akte process: %w", dir, err)}
+			return nil, false, configError{fmt.Errorf("search index %s is in use by another akte process: %w", dir, err)}
 		}
-		return openedSearch{}, fmt.Errorf("open search index: %w", err)
+		return nil, false, fmt.Errorf("open search index: %w", err)
 	}
 	if rec != nil && rec.MovedTo != "" {
 		log.Warn("the search index could not be used; moved aside, rebuilding from the store", "moved_to", rec.MovedTo, "cause", rec.Cause)
 	}
-	return openedSearch{idx: idx, fresh: rec != nil}, nil
+	return idx, rec != nil, nil
 }
 
 // closeAfter runs second after first, joining their errors.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,15 +16,21 @@ import (
 	"akte/archive/store/storetest"
 )
 
+// The suite runs with both ways of making puts durable: flushing the whole
+// filesystem (the default where there is one) and syncing each file.
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) store.Store {
-		s, err := filestore.Open(t.TempDir(), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		return s
-	})
+	for _, eachFile := range []bool{false, true} {
+		t.Run(fmt.Sprintf("SyncEachFile=%v", eachFile), func(t *testing.T) {
+			storetest.Run(t, func(t *testing.T) store.Store {
+				s, err := filestore.Open(t.TempDir(), &filestore.Options{SyncEachFile: eachFile})
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { s.Close() })
+				return s
+			})
+		})
+	}
 }
 
 func TestSecondOpenRefused(t *testing.T) {

@@ -34,11 +34,11 @@
 //   - Errors are wrapped once ("put records/x: object is locked (...)") into
 //     the store error kinds; no minio-go type is reachable through errors.As.
 //
-// Limits: List reports Key, VersionID, Size and Created of the current version
-// of each key; SHA256, Retention and LegalHold are left empty (use Stat). A key
-// whose current version is a delete marker is not listed. Put with an unknown
-// SHA-256 and a large body that cannot seek spools it to a temporary file in
-// os.TempDir first. ObjectInfo.Created from Put is
+// Limits: List reports Key, VersionID, Size and Created of the newest version
+// of each key that is not a delete marker (so a key hidden behind a delete
+// marker is still listed); SHA256, Retention and LegalHold are left empty (use
+// Stat). Put with an unknown SHA-256 and a large body that cannot seek spools
+// it to a temporary file in os.TempDir first. ObjectInfo.Created from Put is
 // the local clock at upload (whole seconds); Stat reports the server's time.
 // Put to a key hidden behind a delete marker succeeds (the key holds no
 // current object) and makes a new version.

@@ -285,8 +285,8 @@ func objectInfo(key string, oi minio.ObjectInfo, h http.Header) store.ObjectInfo
 	return info
 }
 
-// List implements store.Store. It lists object versions and yields the
-// current version of each key that is not a delete marker, with its
+// List implements store.Store. It lists object versions and yields, for
+// each key, the newest version that is not a delete marker, with its
 // VersionID; SHA256, Retention and LegalHold stay empty.
 func (s *Store) List(ctx context.Context, prefix, after string) iter.Seq2[store.ObjectInfo, error] {
 	return func(yield func(store.ObjectInfo, error) bool) {
@@ -302,7 +302,7 @@ func (s *Store) List(ctx context.Context, prefix, after string) iter.Seq2[store.
 				yield(store.ObjectInfo{}, fail(ctx, "list", strconv.Quote(prefix), oi.Err))
 				return
 			}
-			if oi.IsDeleteMarker || (last != "" && oi.Key == last) {
+			if oi.IsDeleteMarker || oi.Key == last {
 				continue
 			}
 			last = oi.Key
