@@ -4,9 +4,10 @@ import (
 	"context"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"akte/pdfa/internal/pdfw/pdfwtest"
 )
 
 // BenchmarkConvertPDF: an input that already is PDF/A-2b passes through
@@ -29,10 +30,7 @@ func BenchmarkConvertPDF(b *testing.B) {
 		}
 	})
 	b.Run("ghostscript", func(b *testing.B) {
-		gs, err := exec.LookPath("gs")
-		if err != nil {
-			b.Skip("ghostscript not installed")
-		}
+		gs := pdfwtest.Require(b, "gs", "ghostscript")
 		for b.Loop() {
 			if _, err := runGhostscript(context.Background(), gs, data, ConvertOptions{}); err != nil {
 				b.Fatal(err)
@@ -80,7 +78,7 @@ func BenchmarkConvertPDFFinalise(b *testing.B) {
 		})
 	})
 	b.Run("ghostscript", func(b *testing.B) {
-		gs := renderGhostscript(b)
+		gs := pdfwtest.Require(b, "gs", "ghostscript")
 		renderMeasure(b, true, func() error {
 			_, err := runGhostscript(context.Background(), gs, data, ConvertOptions{})
 			return err

@@ -46,11 +46,16 @@ type RefusedError struct {
 }
 
 func (e *RefusedError) Error() string {
+	return fmt.Sprintf("%s: violates ISO 19005-2 %s", e.Reason, clauseList(e.Report))
+}
+
+// clauseList is rep's violated clauses for a message: "6.1.2, 6.6.4".
+func clauseList(rep *Report) string {
 	var cl []string
-	for _, c := range e.Report.Clauses() {
+	for _, c := range rep.Clauses() {
 		cl = append(cl, string(c))
 	}
-	return fmt.Sprintf("%s: violates ISO 19005-2 %s", e.Reason, strings.Join(cl, ", "))
+	return strings.Join(cl, ", ")
 }
 
 // Is makes errors.Is(err, ErrNotConformant) true.
@@ -149,11 +154,7 @@ func finaliseChecked(ctx context.Context, data []byte, f fixes, opts *CheckOptio
 		return nil, fmt.Errorf("check finalised pdf: %w", err)
 	}
 	if !rep.OK() {
-		var cl []string
-		for _, c := range rep.Clauses() {
-			cl = append(cl, string(c))
-		}
-		return nil, fmt.Errorf("the finalised copy still violates %s", strings.Join(cl, ", "))
+		return nil, fmt.Errorf("the finalised copy still violates %s", clauseList(rep))
 	}
 	return &PDFResult{PDF: out, Outcome: PDFFinalised, Report: rep}, nil
 }
@@ -229,9 +230,7 @@ func runGhostscript(ctx context.Context, gs string, data []byte, o ConvertOption
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	// ulimit bounds the address space; exec keeps one process to kill.
-	script := fmt.Sprintf(`ulimit -v %d && exec "$0" "$@"`, mem/1024)
-	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", script, gs,
+	cmd := limitedCommand(ctx, mem, gs,
 		"-dPDFA=2", "-dBATCH", "-dNOPAUSE", "-dQUIET", "-dSAFER", "-dNOOUTERSAVE",
 		"--permit-file-read="+dir+"/",
 		"-sDEVICE=pdfwrite", "-sColorConversionStrategy=RGB", "-dPDFACompatibilityPolicy=1",
@@ -239,7 +238,6 @@ func runGhostscript(ctx context.Context, gs string, data []byte, o ConvertOption
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	cmd.Stdout = &stderr
-	cmd.WaitDelay = 2 * time.Second
 	if err := cmd.Run(); err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("ghostscript exceeded %s", timeout)
@@ -253,6 +251,17 @@ func runGhostscript(ctx context.Context, gs string, data []byte, o ConvertOption
 	return b, nil
 }
 
+// limitedCommand returns the command running prog with args under ctx, its
+// address space limited to maxMem bytes: a shell sets ulimit -v and execs
+// prog, so there stays one process for ctx to kill.
+func limitedCommand(ctx context.Context, maxMem int64, prog string, args ...string) *exec.Cmd {
+	script := fmt.Sprintf(`ulimit -v %d && exec "$0" "$@"`, maxMem/1024)
+	cmd := exec.CommandContext(ctx, "/bin/sh", append([]string{"-c", script, prog}, args...)...)
+	cmd.WaitDelay = 2 * time.Second
+	return cmd
+}
+
+// tail is the last n bytes of s, trimmed, for an error message.
 func tail(s string, n int) string {
 	s = strings.TrimSpace(s)
 	if len(s) > n {

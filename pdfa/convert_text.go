@@ -22,11 +22,10 @@ func ExtractText(ctx context.Context, pdf []byte) (string, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", `ulimit -v 1048576 && exec "$0" "$@"`, bin, "-enc", "UTF-8", "-q", "-", "-")
+	cmd := limitedCommand(ctx, 1<<30, bin, "-enc", "UTF-8", "-q", "-", "-")
 	cmd.Stdin = bytes.NewReader(pdf)
 	var out, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &stderr
-	cmd.WaitDelay = 2 * time.Second
 	if err := cmd.Run(); err != nil {
 		if ctx.Err() != nil {
 			return "", fmt.Errorf("extract text: pdftotext exceeded its deadline")

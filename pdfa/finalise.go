@@ -29,6 +29,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -149,10 +150,7 @@ func (d *document) finalise(f fixes) ([]byte, error) {
 	root := u.reuse(d.trailer["Root"])
 	info := d.trailer["Info"]
 
-	newCat := pdfDict{}
-	for k, v := range cat {
-		newCat[k] = v
-	}
+	newCat := maps.Clone(cat)
 	if f.metadata {
 		m, newInfo := d.metadataFromInfo(cat)
 		if newInfo != nil {
@@ -177,12 +175,8 @@ func (d *document) finalise(f fixes) ([]byte, error) {
 		delete(newCat, "AA")
 	}
 	if names := d.dict(cat["Names"]); f.javaScript && names != nil {
-		kept := pdfDict{}
-		for k, v := range names {
-			if k != "JavaScript" {
-				kept[k] = v
-			}
-		}
+		kept := maps.Clone(names)
+		delete(kept, "JavaScript")
 		delete(newCat, "Names")
 		if len(kept) > 0 {
 			newCat["Names"] = kept
@@ -304,10 +298,7 @@ func (d *document) metadataFromInfo(cat pdfDict) (pdfw.Metadata, pdfDict) {
 	if len(drop) == 0 {
 		return m, nil
 	}
-	newInfo := pdfDict{}
-	for k, v := range info {
-		newInfo[k] = v
-	}
+	newInfo := maps.Clone(info)
 	for _, k := range drop {
 		delete(newInfo, k)
 	}

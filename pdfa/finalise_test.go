@@ -311,13 +311,7 @@ func TestFinaliseFallsBack(t *testing.T) {
 	if !errors.As(err, &re) || !strings.Contains(err.Error(), "direct fix failed") || !strings.Contains(err.Error(), "linearized") {
 		t.Fatalf("ConvertPDF = %v, want a refusal naming the failed direct fix", err)
 	}
-	if _, err := exec.LookPath("gs"); err != nil {
-		msg := "ghostscript not installed (apt-get install ghostscript): the fallback cannot be tested"
-		if os.Getenv("AKTE_TEST_STRICT") == "1" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
+	pdfwtest.Require(t, "gs", "ghostscript") // the fallback needs it
 	res, err := ConvertPDF(context.Background(), in, nil)
 	if err != nil || res.Outcome != PDFGhostscript || bytes.HasPrefix(res.PDF, in) {
 		t.Fatalf("ConvertPDF with Ghostscript = %v, %v: want a Ghostscript rewrite", res, err)

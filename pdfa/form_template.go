@@ -7,6 +7,7 @@ import (
 	"path"
 	"regexp"
 	"slices"
+	"strings"
 	"sync"
 
 	"go.yaml.in/yaml/v3"
@@ -132,12 +133,7 @@ func formLoadTemplates() ([]*FormTemplate, error) {
 		}
 		ts = append(ts, t)
 	}
-	slices.SortFunc(ts, func(a, b *FormTemplate) int {
-		if a.ID < b.ID {
-			return -1
-		}
-		return 1
-	})
+	slices.SortFunc(ts, func(a, b *FormTemplate) int { return strings.Compare(a.ID, b.ID) })
 	return ts, nil
 }
 

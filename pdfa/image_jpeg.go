@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"image"
 	"image/jpeg"
 
 	"akte/pdfa/internal/pdfw"
@@ -138,20 +137,16 @@ func imgJPEGPage(doc *pdfw.Doc, data []byte, o *ImageOptions) error {
 
 // imgCMYKToRGBJPEG decodes a CMYK (or YCCK) JPEG and re-encodes it as an RGB
 // JPEG at quality 92: PDF/A with an sRGB OutputIntent cannot carry
-// DeviceCMYK.
+// DeviceCMYK. The encoder converts each pixel through color.CMYK's RGB.
 func imgCMYKToRGBJPEG(data []byte) (*pdfw.Image, error) {
 	m, err := jpeg.Decode(bytes.NewReader(data))
 	if err != nil {
 		return nil, err
 	}
-	raw := pdfw.FromImage(m)
-	rgba := image.NewRGBA(image.Rect(0, 0, raw.Width, raw.Height))
-	for i, j := 0, 0; i < len(raw.Data); i, j = i+3, j+4 {
-		rgba.Pix[j], rgba.Pix[j+1], rgba.Pix[j+2], rgba.Pix[j+3] = raw.Data[i], raw.Data[i+1], raw.Data[i+2], 255
-	}
 	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, rgba, &jpeg.Options{Quality: 92}); err != nil {
+	if err := jpeg.Encode(&buf, m, &jpeg.Options{Quality: 92}); err != nil {
 		return nil, err
 	}
-	return &pdfw.Image{Width: raw.Width, Height: raw.Height, BitsPerComponent: 8, DCT: true, Data: buf.Bytes()}, nil
+	b := m.Bounds()
+	return &pdfw.Image{Width: b.Dx(), Height: b.Dy(), BitsPerComponent: 8, DCT: true, Data: buf.Bytes()}, nil
 }

@@ -2,6 +2,7 @@ package pdfa
 
 import (
 	"context"
+	"fmt"
 	"image"
 	"math/rand/v2"
 	"os"
@@ -10,6 +11,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"akte/pdfa/internal/pdfw/pdfwtest"
 )
 
 // renderMeasure runs fn b.N times and reports the median wall time per call
@@ -119,43 +122,22 @@ func BenchmarkImageTIFFToPDF(b *testing.B) {
 	})
 }
 
-// renderGhostscript returns gs's path or skips (fails under AKTE_TEST_STRICT=1).
-func renderGhostscript(b *testing.B) string {
-	gs, err := exec.LookPath("gs")
-	if err != nil {
-		msg := "Ghostscript not installed (apt-get install -y ghostscript): no comparison benchmark"
-		if os.Getenv("AKTE_TEST_STRICT") == "1" {
-			b.Fatal(msg)
-		}
-		b.Skip(msg)
-	}
-	return gs
-}
-
 var renderGSArgs = []string{"-dPDFA=2", "-dBATCH", "-dNOPAUSE", "-dQUIET", "-sDEVICE=pdfwrite",
 	"-sColorConversionStrategy=RGB", "-dPDFACompatibilityPolicy=1"}
 
 func renderRunGS(gs string, args ...string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, gs, args...).CombinedOutput()
-	if err != nil {
-		return &renderGSError{err: err, out: string(out)}
+	if out, err := exec.CommandContext(ctx, gs, args...).CombinedOutput(); err != nil {
+		return fmt.Errorf("gs: %v: %s", err, out)
 	}
 	return nil
 }
 
-type renderGSError struct {
-	err error
-	out string
-}
-
-func (e *renderGSError) Error() string { return "gs: " + e.err.Error() + ": " + e.out }
-
 // BenchmarkRenderGhostscriptForm converts our rendered form with Ghostscript's
 // PDF/A-2 pdfwrite: the cost of the obvious alternative on the same input.
 func BenchmarkRenderGhostscriptForm(b *testing.B) {
-	gs := renderGhostscript(b)
+	gs := pdfwtest.Require(b, "gs", "ghostscript")
 	res, err := RenderForm(context.Background(), renderBenchSubmission(b), &RenderOptions{Now: formRenderTime})
 	if err != nil {
 		b.Fatal(err)
@@ -172,7 +154,7 @@ func BenchmarkRenderGhostscriptForm(b *testing.B) {
 // BenchmarkImageGhostscriptJPEG converts the A4 JPEG with Ghostscript's
 // viewjpeg.ps to PDF/A-2.
 func BenchmarkImageGhostscriptJPEG(b *testing.B) {
-	gs := renderGhostscript(b)
+	gs := pdfwtest.Require(b, "gs", "ghostscript")
 	view, _ := filepath.Glob("/usr/share/ghostscript/*/lib/viewjpeg.ps")
 	if len(view) == 0 {
 		b.Skip("Ghostscript's viewjpeg.ps not found")

@@ -150,7 +150,7 @@ func checkInWorker(ctx context.Context, data []byte, o CheckOptions) (*Report, e
 	var reply workerReply
 	if jerr := json.Unmarshal(stdout.Bytes(), &reply); jerr != nil || (reply.Report == nil && reply.Kind == "") {
 		// Killed by an rlimit, or the runtime ran out of memory.
-		return nil, fmt.Errorf("check pdf: %w: worker died (%v: %s)", ErrTooComplex, runErr, lastLine(stderr.Bytes()))
+		return nil, fmt.Errorf("check pdf: %w: worker died (%v: %s)", ErrTooComplex, runErr, firstLine(stderr.Bytes()))
 	}
 	if reply.Kind != "" {
 		return nil, &workerError{kind: kindErr(reply.Kind), msg: reply.Error}
@@ -197,8 +197,9 @@ func fastPathEligible(data []byte) bool {
 	return bytes.Contains(tail, []byte("startxref")) && bytes.Contains(tail, []byte("%%EOF"))
 }
 
-// lastLine is the first line of a worker's stderr that says why it died.
-func lastLine(b []byte) string {
+// firstLine is the first non-blank line of a dead worker's stderr: the Go
+// runtime's "fatal error: …" or "panic: …", which says why it died.
+func firstLine(b []byte) string {
 	for _, l := range bytes.Split(b, []byte("\n")) {
 		if l := bytes.TrimSpace(l); len(l) > 0 {
 			if len(l) > 200 {

@@ -44,7 +44,7 @@ func Regular() *Font { return regularOnce() }
 func Bold() *Font { return boldOnce() }
 
 func mustParse(data []byte) *Font {
-	f, err := ParseFont(data)
+	f, err := parseFont(data)
 	if err != nil {
 		panic("pdfw: embedded font: " + err.Error())
 	}
@@ -53,9 +53,9 @@ func mustParse(data []byte) *Font {
 
 var be = binary.BigEndian
 
-// ParseFont parses a TrueType (glyf-based) font. The font must permit
-// installable embedding. Callers should parse a font once and reuse it.
-func ParseFont(data []byte) (*Font, error) {
+// parseFont parses a TrueType (glyf-based) font. The font must permit
+// installable embedding.
+func parseFont(data []byte) (*Font, error) {
 	f := &Font{tables: map[string][]byte{}}
 	if len(data) < 12 || be.Uint32(data) != 0x00010000 && string(data[:4]) != "true" {
 		return nil, errors.New("parse font: not a TrueType font")
@@ -209,13 +209,6 @@ func (f *Font) Width(s string, size float64) float64 {
 	}
 	return float64(w) * size / float64(f.upem)
 }
-
-// Ascent and Descent return the font's ascender (positive) and descender
-// (negative) at size points.
-func (f *Font) Ascent(size float64) float64 { return float64(f.ascent) * size / float64(f.upem) }
-
-// Descent returns the font's descender at size points; it is negative.
-func (f *Font) Descent(size float64) float64 { return float64(f.descent) * size / float64(f.upem) }
 
 // glyphWidth returns the PDF width (glyph space, 1/1000 em) of glyph g.
 func (f *Font) glyphWidth(g uint16) float64 {

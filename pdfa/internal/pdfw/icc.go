@@ -16,6 +16,9 @@ var srgbOnce = sync.OnceValue(buildSRGB)
 
 type xyz [3]float64
 
+// d50 is the white point of the ICC profile connection space.
+var d50 = xyz{0.9642, 1, 0.8249}
+
 // srgbColorants returns the D50-adapted XYZ of the sRGB red, green and blue
 // primaries and the D65 white point.
 func srgbColorants() (r, g, b, white xyz) {
@@ -37,7 +40,6 @@ func srgbColorants() (r, g, b, white xyz) {
 	}
 	// Bradford chromatic adaptation D65 → D50.
 	brad := [3][3]float64{{0.8951, 0.2664, -0.1614}, {-0.7502, 1.7135, 0.0367}, {0.0389, -0.0685, 1.0296}}
-	d50 := xyz{0.9642, 1, 0.8249}
 	src, dst := mulVec(brad, white), mulVec(brad, d50)
 	var scale [3][3]float64
 	for i := range 3 {
@@ -123,8 +125,8 @@ func buildSRGB() []byte {
 		{"desc", descTag}, {"cprt", cprtTag}, {"wtpt", xyzTag(white)},
 		{"rXYZ", xyzTag(r)}, {"gXYZ", xyzTag(g)}, {"bXYZ", xyzTag(b)}, {"rTRC", curv},
 	}
-	shared := map[string]string{"gTRC": "rTRC", "bTRC": "rTRC"}
-	count := len(data) + len(shared)
+	// gTRC and bTRC share rTRC's data (the same tone curve).
+	count := len(data) + 2
 	p := make([]byte, 128+4+12*count)
 	off := map[string][2]uint32{}
 	for _, t := range data {
@@ -149,8 +151,8 @@ func buildSRGB() []byte {
 	for _, t := range data {
 		put(t.sig, off[t.sig])
 	}
-	put("gTRC", off[shared["gTRC"]])
-	put("bTRC", off[shared["bTRC"]])
+	put("gTRC", off["rTRC"])
+	put("bTRC", off["rTRC"])
 
 	// Header.
 	be.PutUint32(p[0:], uint32(len(p)))
@@ -163,7 +165,7 @@ func buildSRGB() []byte {
 	}
 	copy(p[36:], "acsp")
 	be.PutUint32(p[64:], 0) // perceptual
-	for j, v := range (xyz{0.9642, 1, 0.8249}) {
+	for j, v := range d50 {
 		be.PutUint32(p[68+4*j:], s15(v))
 	}
 	return p

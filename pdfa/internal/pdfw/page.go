@@ -2,6 +2,7 @@ package pdfw
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 )
 
@@ -34,9 +35,6 @@ type Page struct {
 func (d *Doc) NewPage(w, h float64) *Page {
 	return &Page{doc: d, w: w, h: h, c: make([]byte, 0, 4096)}
 }
-
-// Size returns the page's width and height in points.
-func (p *Page) Size() (w, h float64) { return p.w, p.h }
 
 // AddPage writes p's content stream and page object. A page may be added
 // once; drawing on it afterwards has no effect on the file.
@@ -113,22 +111,18 @@ func (p *Page) CurveTo(x1, y1, x2, y2, x3, y3 float64) {
 	p.op([]float64{x1, y1, x2, y2, x3, y3}, "c")
 }
 
-// Stroke, Fill and FillStroke paint the current path.
-func (p *Page) Stroke()     { p.op(nil, "S") }
-func (p *Page) Fill()       { p.op(nil, "f") }
-func (p *Page) FillStroke() { p.op(nil, "B") }
+// Stroke and Fill paint the current path.
+func (p *Page) Stroke() { p.op(nil, "S") }
+func (p *Page) Fill()   { p.op(nil, "f") }
 
 // Line strokes a straight line.
 func (p *Page) Line(x1, y1, x2, y2 float64) { p.MoveTo(x1, y1); p.LineTo(x2, y2); p.Stroke() }
 
 func (p *Page) use(f *Font) *fontUse {
 	u := p.doc.useFont(f)
-	for _, x := range p.fonts {
-		if x == u {
-			return u
-		}
+	if !slices.Contains(p.fonts, u) {
+		p.fonts = append(p.fonts, u)
 	}
-	p.fonts = append(p.fonts, u)
 	return u
 }
 
@@ -176,11 +170,7 @@ func (p *Page) text(f *Font, size, x, y, width float64, mode int, s string) {
 // DrawImage paints image XObject ref into the rectangle at (x, y) of w × h
 // points.
 func (p *Page) DrawImage(ref Ref, x, y, w, h float64) {
-	found := false
-	for _, r := range p.images {
-		found = found || r == ref
-	}
-	if !found {
+	if !slices.Contains(p.images, ref) {
 		p.images = append(p.images, ref)
 	}
 	p.op(nil, "q")

@@ -62,6 +62,24 @@ const (
 	haveInstr  = 0x0100
 )
 
+// componentSize is the length of a composite glyph's component record with
+// these flags: flags and glyph index, the arguments, the transform.
+func componentSize(flags uint16) int {
+	n := 4 + 2
+	if flags&argWords != 0 {
+		n += 2
+	}
+	switch {
+	case flags&haveScale != 0:
+		n += 2
+	case flags&haveXY != 0:
+		n += 4
+	case flags&haveTwoBy2 != 0:
+		n += 8
+	}
+	return n
+}
+
 // components calls fn for the offset of each component glyph index in a
 // composite glyph's data, and reports malformed data.
 func components(g []byte, fn func(off int)) error {
@@ -75,20 +93,7 @@ func components(g []byte, fn func(off int)) error {
 		}
 		flags := be.Uint16(g[p:])
 		fn(p + 2)
-		p += 4
-		if flags&argWords != 0 {
-			p += 4
-		} else {
-			p += 2
-		}
-		switch {
-		case flags&haveScale != 0:
-			p += 2
-		case flags&haveXY != 0:
-			p += 4
-		case flags&haveTwoBy2 != 0:
-			p += 8
-		}
+		p += componentSize(flags)
 		if flags&moreComps == 0 {
 			return nil
 		}
@@ -109,8 +114,9 @@ func (u *fontUse) subset() ([]byte, error) {
 	f := u.font
 	// Close over composite components; u.gids grows while we walk it.
 	for c := 0; c < len(u.gids); c++ {
-		err := components(f.glyph(u.gids[c]), func(off int) {
-			cg := be.Uint16(f.glyph(u.gids[c])[off:])
+		g := f.glyph(u.gids[c])
+		err := components(g, func(off int) {
+			cg := be.Uint16(g[off:])
 			if int(cg) < f.numGlyphs {
 				u.cid(cg, 0)
 			}
@@ -304,26 +310,13 @@ func appendUnhinted(dst, g []byte) []byte {
 		return append(dst, g[il+2+int(be.Uint16(g[il:])):]...)
 	}
 	// Composite: cut the instructions after the last component, if any.
-	end, last := 0, 0
+	last := 0
 	err := components(g, func(off int) { last = off - 2 })
 	if err != nil {
 		return append(dst, g...)
 	}
 	flags := be.Uint16(g[last:])
-	end = last + 4
-	if flags&argWords != 0 {
-		end += 4
-	} else {
-		end += 2
-	}
-	switch {
-	case flags&haveScale != 0:
-		end += 2
-	case flags&haveXY != 0:
-		end += 4
-	case flags&haveTwoBy2 != 0:
-		end += 8
-	}
+	end := last + componentSize(flags)
 	if end > len(g) {
 		return append(dst, g...)
 	}
@@ -346,10 +339,10 @@ func shortName(t []byte) []byte {
 	}
 	var keep []rec
 	for i := range count {
-		r := t[6+12*i:]
 		if 6+12*i+12 > len(t) {
 			return nil
 		}
+		r := t[6+12*i:]
 		plat, id := be.Uint16(r), be.Uint16(r[6:])
 		ln, off := int(be.Uint16(r[8:])), int(be.Uint16(r[10:]))
 		if plat != 3 || id > 6 || id == 3 || id == 5 || strOff+off+ln > len(t) {

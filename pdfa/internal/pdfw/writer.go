@@ -68,9 +68,6 @@ func New(opt Options) (*Doc, error) {
 	return d, nil
 }
 
-// Part returns the PDF/A part the document conforms to.
-func (d *Doc) Part() int { return d.opt.Part }
-
 func (d *Doc) alloc() Ref {
 	d.offsets = append(d.offsets, 0)
 	return Ref(len(d.offsets) - 1)
@@ -232,9 +229,9 @@ func (d *Doc) Bytes() ([]byte, error) {
 		if off == 0 {
 			return nil, errors.New("finish document: object allocated but never written")
 		}
-		d.buf = append(d.buf, fmt.Sprintf("%010d 00000 n \n", off)...)
+		d.buf = fmt.Appendf(d.buf, "%010d 00000 n \n", off)
 	}
-	d.buf = append(d.buf, fmt.Sprintf("trailer\n<< /Size %d /Root %s /Info %s /ID [<%X> <%X>] >>\nstartxref\n%d\n%%%%EOF\n",
-		len(d.offsets), refStr(cat), refStr(info), id[:16], id[:16], xref)...)
+	d.buf = fmt.Appendf(d.buf, "trailer\n<< /Size %d /Root %s /Info %s /ID [<%X> <%X>] >>\nstartxref\n%d\n%%%%EOF\n",
+		len(d.offsets), refStr(cat), refStr(info), id[:16], id[:16], xref)
 	return d.buf, nil
 }

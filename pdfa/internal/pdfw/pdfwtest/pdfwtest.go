@@ -25,13 +25,19 @@ func Require(t testing.TB, name, pkg string) string {
 	t.Helper()
 	p, err := exec.LookPath(name)
 	if err != nil {
-		msg := name + " not installed (apt-get install -y " + pkg + ")"
-		if os.Getenv("AKTE_TEST_STRICT") == "1" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
+		missing(t, name+" not installed (apt-get install -y "+pkg+")")
 	}
 	return p
+}
+
+// missing skips the test, or fails it under AKTE_TEST_STRICT=1, saying
+// what is not installed.
+func missing(t testing.TB, msg string) {
+	t.Helper()
+	if os.Getenv("AKTE_TEST_STRICT") == "1" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
 }
 
 func write(t testing.TB, pdf []byte) string {
@@ -125,26 +131,21 @@ func PreflightErrors(t testing.TB, pdf []byte) []string {
 	for _, j := range preflightJars {
 		p := "/usr/share/java/" + j + ".jar"
 		if _, err := os.Stat(p); err != nil {
-			msg := "PDFBox Preflight not installed: " + p + " missing (apt-get install -y libpdfbox2-java libactivation-java libjaxb-api-java)"
-			if os.Getenv("AKTE_TEST_STRICT") == "1" {
-				t.Fatal(msg)
-			}
-			t.Skip(msg)
+			missing(t, "PDFBox Preflight not installed: "+p+" missing (apt-get install -y libpdfbox2-java libactivation-java libjaxb-api-java)")
 		}
 		cp = append(cp, p)
 	}
 	out, _ := run(t, 2*time.Minute, java, "-cp", strings.Join(cp, ":"), "org.apache.pdfbox.preflight.Validator_A1b", write(t, pdf))
-	_, errs := ParsePreflight(out)
-	return errs
+	return parsePreflight(out)
 }
 
 var preflightErr = regexp.MustCompile(`(?m)^\s*(\d+(?:\.\d+)*)\s*:\s*(.*)$`)
 
-// ParsePreflight reads Preflight's text output: whether it says the file is
-// a valid PDF/A-1b, and the error lines ("code : message") when not.
-func ParsePreflight(out string) (bool, []string) {
+// parsePreflight reads Preflight's text output: nil when it says the file
+// is a valid PDF/A-1b, otherwise the error lines ("code : message").
+func parsePreflight(out string) []string {
 	if strings.Contains(out, "is a valid PDF/A-1b file") {
-		return true, nil
+		return nil
 	}
 	var errs []string
 	for _, m := range preflightErr.FindAllStringSubmatch(out, -1) {
@@ -153,7 +154,7 @@ func ParsePreflight(out string) (bool, []string) {
 	if len(errs) == 0 {
 		errs = []string{strings.TrimSpace(out)}
 	}
-	return false, errs
+	return errs
 }
 
 // PDFCPUValidate fails the test unless pdfcpu validates pdf in strict mode
