@@ -47,9 +47,9 @@ func newIndexer(idx *search.Index, cat *catalog.Catalog) *indexer {
 }
 
 // docFor is what the index learns of a version.
-func docFor(m *Manifest, text, status string) search.Doc {
+func docFor(m *Manifest, text string) search.Doc {
 	d := search.Doc{ID: string(m.Record), Citizen: string(m.Citizen), Class: string(m.Class), Source: string(m.Source),
-		Status: status, Title: m.Title, Text: text, Created: m.Created, Names: m.Names}
+		Status: search.StatusActive, Title: m.Title, Text: text, Created: m.Created, Names: m.Names}
 	if t, err := time.Parse(time.DateOnly, string(m.Date)); err == nil {
 		d.Date = t
 	}
@@ -58,7 +58,7 @@ func docFor(m *Manifest, text, status string) search.Doc {
 
 // put hands a version to the index writer.
 func (x *indexer) put(ctx context.Context, m *Manifest, text string) error {
-	if err := x.idx.Put(ctx, docFor(m, text, "active")); err != nil {
+	if err := x.idx.Put(ctx, docFor(m, text)); err != nil {
 		return err
 	}
 	x.mu.Lock()

@@ -2,78 +2,33 @@ package search_test
 
 import (
 	"context"
-	"fmt"
 	"io/fs"
-	"math/rand/v2"
 	"path/filepath"
-	"strings"
 	"testing"
-	"time"
 
 	"akte/search"
+	"akte/search/searchcorpus"
 )
 
-// A small deterministic generator of German municipal letters, for size and speed figures.
-// (The 1M-document corpus generator of issue 5 is a later increment.)
-var (
-	benchNames = []string{"Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner",
-		"Becker", "Schulz", "Hoffmann", "Schäfer", "Koch", "Bauer", "Richter", "Klein", "Wolf",
-		"Schröder", "Neumann", "Schwarz", "Zimmermann", "Braun", "Krüger", "Hofmann", "Hartmann",
-		"Lange", "Schmitt", "Werner", "Krause", "Meier", "Lehmann", "Weiß", "Groß", "Jäger"}
-	benchFirst = []string{"Anna", "Jonas", "Lea", "Lukas", "Marie", "Paul", "Sophie", "Felix",
-		"Emma", "Jürgen", "Gisela", "Özlem", "Hans", "Ursula", "Mehmet", "Renée"}
-	benchWords = strings.Fields(`Antrag Bescheid Reisepass Personalausweis Anmeldung Abmeldung
-		Wohnung Meldebescheinigung Geburtsurkunde Eheschließung Steuer Gebühr Grundsteuer
-		Hundesteuer Widerspruch Frist Unterlagen Nachweis Stadtverwaltung Bürgeramt Einwohnermeldeamt
-		Standesamt Sachbearbeitung Zustellung Anschrift Straße Hausnummer Postleitzahl Ausländerbehörde
-		Aufenthaltstitel Verlängerung Bearbeitung Termin Vorsprache Unterschrift Vollmacht Kopie
-		beantragt erteilt abgelehnt bewilligt eingegangen geprüft festgesetzt zugestellt verlängert
-		der die das und mit für auf bei von zum zur wird wurde werden ist sind hat haben nicht bitte
-		Ihr Ihre Ihnen wir uns gemäß innerhalb bis spätestens sowie oder auch noch bereits`)
-	benchClasses = []string{"registration", "deregistration", "passport-application", "id-card-application",
-		"birth-certificate-request", "civil-register", "tax", "correspondence", "scan-unclassified"}
-	benchSources = []string{"portal", "counter", "scan", "import", "api"}
-)
-
-// benchDoc returns document n of about size bytes of text.
-func benchDoc(n, size int) search.Doc {
-	r := rand.New(rand.NewPCG(uint64(n), 42))
-	name := benchFirst[r.IntN(len(benchFirst))] + " " + benchNames[r.IntN(len(benchNames))]
-	var b strings.Builder
-	b.WriteString("Sehr geehrte(r) " + name + ",\n\n")
-	for b.Len() < size {
-		for range 8 + r.IntN(10) {
-			b.WriteString(benchWords[r.IntN(len(benchWords))])
-			b.WriteByte(' ')
-		}
-		if r.IntN(4) == 0 {
-			b.WriteString(benchNames[r.IntN(len(benchNames))] + " ")
-		}
-		b.WriteString(".\n")
+// benchDocs returns the first n documents of the corpus the search benchmarks share (seed 1;
+// 1–5 KB of text, 3 KB on average; citizens with several documents each).
+func benchDocs(n int) []search.Doc {
+	g := searchcorpus.New(searchcorpus.Options{Seed: 1, Docs: n})
+	docs := make([]search.Doc, n)
+	for i := range docs {
+		docs[i] = g.Doc(i)
 	}
-	return search.Doc{
-		ID:      id(n),
-		Citizen: fmt.Sprintf("B%04d", n/3), // three documents per citizen
-		Class:   benchClasses[r.IntN(len(benchClasses))],
-		Source:  benchSources[r.IntN(len(benchSources))],
-		Status:  search.StatusActive,
-		Title:   benchWords[r.IntN(20)] + " " + name,
-		Text:    b.String(),
-		Date:    day(2015+r.IntN(11), time.Month(1+r.IntN(12)), 1+r.IntN(28)),
-		Created: created,
-		Names:   []string{name},
-	}
+	return docs
 }
 
-// BenchmarkIndex1000 indexes 1,000 documents of 3 KB and reports the rate and the size on disk
-// after Close (which leaves the segments persisted and merged as Bleve left them).
+// BenchmarkIndex1000 indexes 1,000 documents of the corpus and reports the rate and the size on
+// disk after Close (which leaves the segments persisted and merged as Bleve left them).
 func BenchmarkIndex1000(b *testing.B) {
-	const n, size = 1000, 3000
-	docs := make([]search.Doc, n)
+	const n = 1000
+	docs := benchDocs(n)
 	textBytes := 0
-	for i := range docs {
-		docs[i] = benchDoc(i, size)
-		textBytes += len(docs[i].Text)
+	for _, d := range docs {
+		textBytes += len(d.Text)
 	}
 	ctx := context.Background()
 	var dirBytes int64
@@ -101,19 +56,13 @@ func BenchmarkIndex1000(b *testing.B) {
 	b.ReportMetric(float64(dirBytes)/float64(textBytes), "disk/text")
 }
 
-// BenchmarkSearch runs typical clerk queries over 1,000 documents of 3 KB.
+// BenchmarkSearch runs typical clerk queries over 1,000 documents of the corpus.
 func BenchmarkSearch(b *testing.B) {
+	docs := benchDocs(1000)
 	ix, _ := open(b, nil)
-	for i := range 1000 {
-		if err := ix.Put(context.Background(), benchDoc(i, 3000)); err != nil {
-			b.Fatal(err)
-		}
-	}
-	if err := ix.Flush(context.Background()); err != nil {
-		b.Fatal(err)
-	}
+	fill(b, ix, docs...)
 	for _, req := range []search.Request{
-		{Query: "bürger:B0123"},
+		{Query: "bürger:" + docs[123].Citizen},
 		{Query: "Müller"},
 		{Query: "Reisepässe Anträge"},
 		{Query: `"Antrag auf Reisepass"`},

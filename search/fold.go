@@ -99,8 +99,8 @@ var (
 )
 
 // register adds the folding filter to Bleve's global registry, once per process. Bleve offers
-// no other way to use a custom filter in a mapping it stores on disk; Open and newMapping call
-// it before any other use of Bleve by this package.
+// no other way to use a custom filter in a mapping it stores on disk; Open calls it before any
+// other use of Bleve by this package.
 func register() error {
 	registerOnce.Do(func() {
 		registerErr = registry.RegisterTokenFilter(foldFilterName,

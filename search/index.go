@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/de"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"go.etcd.io/bbolt"
 )
@@ -69,9 +71,9 @@ type schemaInfo struct {
 // Index is a search index in one directory, with its writer goroutine. Its methods are safe for
 // concurrent use. Close it to stop the writer and release the directory.
 type Index struct {
-	dir  string
-	opts Options
-	b    bleve.Index
+	opts          Options
+	b             bleve.Index
+	german, exact analysis.Analyzer // the mapping's analyzers, for analysing query terms
 
 	mu        sync.RWMutex // held shared by Put/Delete/Flush/Search, exclusively to close
 	closed    bool
@@ -92,55 +94,69 @@ type Index struct {
 // incomplete one, or one of another SchemaVersion. Open never modifies or removes an existing
 // index.
 func Open(dir string, opts *Options) (*Index, error) {
+	ix, _, err := open(dir, opts)
+	return ix, err
+}
+
+// open is Open; created reports that dir was absent or empty and the index is new.
+func open(dir string, opts *Options) (ix *Index, created bool, err error) {
 	if err := register(); err != nil {
-		return nil, fmt.Errorf("open search index: %w", err)
+		return nil, false, fmt.Errorf("open search index: %w", err)
 	}
 	o := opts.withDefaults()
-	b, err := openBleve(dir, o)
+	b, created, err := openBleve(dir, o)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	ix := &Index{
-		dir: dir, opts: o, b: b,
+	m := b.Mapping()
+	german, exact := m.AnalyzerNamed(de.AnalyzerName), m.AnalyzerNamed(analyzerExact)
+	if german == nil || exact == nil {
+		b.Close()
+		return nil, false, fmt.Errorf("open search index %s: %w: analyzers missing from the index mapping", dir, ErrRebuild)
+	}
+	ix = &Index{
+		opts: o, b: b, german: german, exact: exact,
 		ops:  make(chan op, o.QueueSize),
 		quit: make(chan struct{}),
 		stop: make(chan struct{}),
 		done: make(chan struct{}),
 	}
 	go ix.writer()
-	return ix, nil
+	return ix, created, nil
 }
 
-func openBleve(dir string, o Options) (bleve.Index, error) {
+// openBleve opens the Bleve index in dir, or creates it (created) if dir is absent or empty.
+func openBleve(dir string, o Options) (b bleve.Index, created bool, err error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("open search index: %w", err)
+		return nil, false, fmt.Errorf("open search index: %w", err)
 	}
 	runtime := map[string]any{"bolt_timeout": o.LockTimeout.String()}
 	if len(entries) == 0 {
-		return create(dir, runtime)
+		b, err := create(dir, runtime)
+		return b, err == nil, err
 	}
 	raw, err := os.ReadFile(filepath.Join(dir, schemaFile))
 	if err != nil {
-		return nil, fmt.Errorf("open search index %s: %w: no readable %s: %v", dir, ErrRebuild, schemaFile, err)
+		return nil, false, fmt.Errorf("open search index %s: %w: no readable %s: %v", dir, ErrRebuild, schemaFile, err)
 	}
-	b, err := bleve.OpenUsing(filepath.Join(dir, bleveDir), runtime)
+	b, err = bleve.OpenUsing(filepath.Join(dir, bleveDir), runtime)
 	if err != nil {
 		if errors.Is(err, bbolt.ErrTimeout) {
-			return nil, fmt.Errorf("open search index %s: %w (waited %v)", dir, ErrLocked, o.LockTimeout)
+			return nil, false, fmt.Errorf("open search index %s: %w (waited %v)", dir, ErrLocked, o.LockTimeout)
 		}
 		if errors.Is(err, fs.ErrPermission) { // the index may be fine: do not have it moved aside
-			return nil, fmt.Errorf("open search index %s: %w", dir, err)
+			return nil, false, fmt.Errorf("open search index %s: %w", dir, err)
 		}
-		return nil, fmt.Errorf("open search index %s: %w: %v", dir, ErrRebuild, err)
+		return nil, false, fmt.Errorf("open search index %s: %w: %v", dir, ErrRebuild, err)
 	}
 	// The version is checked with the lock held, so a running index is never declared stale.
 	var si schemaInfo
 	if err := json.Unmarshal(raw, &si); err != nil || si.Schema != SchemaVersion {
 		b.Close()
-		return nil, fmt.Errorf("open search index %s: %w: schema version %d, want %d", dir, ErrRebuild, si.Schema, SchemaVersion)
+		return nil, false, fmt.Errorf("open search index %s: %w: schema version %d, want %d", dir, ErrRebuild, si.Schema, SchemaVersion)
 	}
-	return b, nil
+	return b, false, nil
 }
 
 // create makes a new index in dir (absent or empty). The schema file is written last, so a
@@ -207,10 +223,9 @@ type Recreated struct {
 // created for the first time — and then the caller must fill it from the bucket. Other errors,
 // ErrLocked in particular, are returned as they are and nothing is moved.
 func OpenOrRecreate(dir string, opts *Options) (*Index, *Recreated, error) {
-	fresh := isEmptyDir(dir)
-	ix, err := Open(dir, opts)
+	ix, created, err := open(dir, opts)
 	if err == nil {
-		if fresh {
+		if created {
 			return ix, &Recreated{}, nil
 		}
 		return ix, nil, nil
@@ -233,18 +248,10 @@ func OpenOrRecreate(dir string, opts *Options) (*Index, *Recreated, error) {
 	return ix, &Recreated{MovedTo: moved, Cause: err}, nil
 }
 
-func isEmptyDir(dir string) bool {
-	entries, err := os.ReadDir(dir)
-	return len(entries) == 0 && (err == nil || errors.Is(err, os.ErrNotExist))
-}
-
 func exists(name string) bool {
 	_, err := os.Lstat(name)
 	return err == nil
 }
-
-// Dir returns the directory of the index.
-func (ix *Index) Dir() string { return ix.dir }
 
 // Close stops accepting operations, commits everything already enqueued, stops the writer and
 // closes the index, releasing the directory. It returns an unreported writer failure (a
@@ -267,8 +274,5 @@ func (ix *Index) Close() error {
 	if err := ix.b.Close(); err != nil {
 		return fmt.Errorf("close search index: %w", err)
 	}
-	if werr != nil {
-		return werr
-	}
-	return nil
+	return werr
 }

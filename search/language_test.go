@@ -136,7 +136,7 @@ func TestPhrasesAndExclusion(t *testing.T) {
 
 func TestHighlight(t *testing.T) {
 	ix, _ := open(t, nil)
-	long := search.Doc(doc(30, "Lang", strings.Repeat("Füllwort ", 100)+"Hier steht der Reisepass. "+strings.Repeat("Füllwort ", 100)+"Und dort Frau Müller."))
+	long := doc(30, "Lang", strings.Repeat("Füllwort ", 100)+"Hier steht der Reisepass. "+strings.Repeat("Füllwort ", 100)+"Und dort Frau Müller.")
 	long.Names = []string{"Anna Müller"}
 	fill(t, ix, append(corpus(), long)...)
 	for _, tc := range []struct {

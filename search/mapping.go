@@ -3,6 +3,7 @@ package search
 import (
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
@@ -37,7 +38,8 @@ const (
 // analyzerExact: unicode tokenizer, lowercase, fold. "Müller" → "mueller", "Müll" → "muell".
 const analyzerExact = "akte_exact"
 
-// newMapping builds the index mapping. Design:
+// newMapping builds the index mapping; the fold filter must be registered (Open does it).
+// Design:
 //
 //   - Body and title are indexed twice: with Bleve's German analyzer ("de": stop words,
 //     umlaut normalisation, light stemming, so "Reisepässe" matches "Reisepass") and with
@@ -45,17 +47,15 @@ const analyzerExact = "akte_exact"
 //     Both keep term vectors: phrases need positions, highlighting needs offsets.
 //   - The body is stored once, in the German field, because highlight fragments are cut from it;
 //     the exact field's offsets point into the same text.
-//
-// Cost, measured with 1,000 generated 3 KB letters (BenchmarkIndex1000): 7.9 KB on disk per
-// document, 2.6× the text. Of that, storing the body is 1.5 KB (0.5× the text) and the exact
-// field's term vectors are 2.7 KB; without them, exact phrases ("Antrag auf", "Anna Müller")
-// and highlights of exact-only matches ("Mueller" → "Müller") would be lost.
 //   - Keyword fields are single terms with doc values (facets, sorting); nothing goes into
 //     Bleve's composite "_all" field, and documents carry no dynamic fields.
+//
+// Cost, measured with the first 1,000 documents of the search corpus (BenchmarkIndex1000; 3 KB
+// of text on average): 11.9 KB on disk per document, 3.9× the text. Of that, storing the body
+// is 2.1 KB (0.7× the text) and the exact field's term vectors are 3.2 KB; without them, exact
+// phrases ("Antrag auf", "Anna Müller") and highlights of exact-only matches ("Mueller" →
+// "Müller") would be lost.
 func newMapping() (*mapping.IndexMappingImpl, error) {
-	if err := register(); err != nil {
-		return nil, err
-	}
 	im := mapping.NewIndexMapping()
 	err := im.AddCustomAnalyzer(analyzerExact, map[string]any{
 		"type":          custom.Name,
@@ -135,7 +135,7 @@ func cutText(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	for n > 0 && n < len(s) && s[n]&0xC0 == 0x80 { // back up over continuation bytes
+	for n > 0 && !utf8.RuneStart(s[n]) {
 		n--
 	}
 	return s[:n]

@@ -45,26 +45,12 @@ var (
 	}
 )
 
-// termBuilder turns parsed terms into Bleve queries. It holds an index reader for the name
-// rule; close it after use.
+// termBuilder turns parsed terms into Bleve queries. It opens an index reader for the name
+// rule when it first needs one; close it after use.
 type termBuilder struct {
-	b         bleve.Index
-	analyzers map[string]analysis.Analyzer
-	reader    index.IndexReader
-	names     index.FieldDictContains
-}
-
-func (ix *Index) newTermBuilder() (*termBuilder, error) {
-	m := ix.b.Mapping()
-	tb := &termBuilder{b: ix.b, analyzers: map[string]analysis.Analyzer{}}
-	for _, name := range []string{de.AnalyzerName, analyzerExact} {
-		a := m.AnalyzerNamed(name)
-		if a == nil {
-			return nil, fmt.Errorf("search: analyzer %q missing from the index mapping", name)
-		}
-		tb.analyzers[name] = a
-	}
-	return tb, nil
+	ix     *Index
+	reader index.IndexReader
+	names  index.FieldDictContains
 }
 
 func (tb *termBuilder) close() {
@@ -85,18 +71,20 @@ func (tb *termBuilder) build(t Term) (query.Query, error) {
 	if err != nil {
 		return nil, err
 	}
-	fields := wordFields
-	if name {
-		fields = nameFields
+	// Each analysis gets its own copy of the text: token filters may change it in place.
+	exact := tb.ix.exact.Analyze([]byte(t.Text))
+	fields := nameFields
+	var german analysis.TokenStream // unused for a name: nameFields are all exact
+	if !name {
+		fields, german = wordFields, tb.ix.german.Analyze([]byte(t.Text))
 	}
-	toks := map[string]analysis.TokenStream{}
-	for name, a := range tb.analyzers {
-		toks[name] = a.Analyze([]byte(t.Text))
-	}
-	span := positions(toks[analyzerExact])
+	span := positions(exact)
 	var qs []query.Query
 	for _, f := range fields {
-		toks := toks[f.analyzer]
+		toks := exact
+		if f.analyzer == de.AnalyzerName {
+			toks = german
+		}
 		switch {
 		case len(toks) == 0:
 			continue
@@ -137,7 +125,7 @@ func (tb *termBuilder) isName(text string) (bool, error) {
 		if r, _ := utf8.DecodeRuneInString(w); !unicode.IsUpper(r) {
 			continue
 		}
-		toks := tb.analyzers[analyzerExact].Analyze([]byte(w))
+		toks := tb.ix.exact.Analyze([]byte(w))
 		if len(toks) == 0 {
 			continue
 		}
@@ -159,7 +147,7 @@ func (tb *termBuilder) isName(text string) (bool, error) {
 // knownName reports whether term occurs in the names field of the index.
 func (tb *termBuilder) knownName(term []byte) (bool, error) {
 	if tb.reader == nil {
-		adv, err := tb.b.Advanced()
+		adv, err := tb.ix.b.Advanced()
 		if err != nil {
 			return false, fmt.Errorf("search: %w", err)
 		}

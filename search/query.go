@@ -24,6 +24,9 @@ var (
 	maxDate = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
 )
 
+// inDateRange reports whether t lies within the dates the index can hold: [minDate, maxDate).
+func inDateRange(t time.Time) bool { return !t.Before(minDate) && t.Before(maxDate) }
+
 // Query is a parsed clerk query. Terms must all match (AND) except excluded ones, which must
 // not; several bürger: (or klasse:) filters mean any of them; von:/bis: bound the document
 // date (or Created, when a document has no date) by whole calendar days, UTC, both inclusive.
@@ -215,7 +218,7 @@ func (p *parser) filter(kind int, name, v string, pos int) error {
 	if err != nil {
 		return &QueryError{Pos: pos, Msg: fmt.Sprintf("%s:%s is not a date; write YYYY-MM-DD, e.g. 2024-03-31", name, v)}
 	}
-	if d.Before(minDate) || !d.Before(maxDate) {
+	if !inDateRange(d) {
 		return &QueryError{Pos: pos, Msg: fmt.Sprintf("%s:%s is out of range; dates from %d to %d are allowed", name, v, minDate.Year(), maxDate.Year()-1)}
 	}
 	dst := &p.q.From

@@ -40,12 +40,10 @@ func (d *Doc) validate() error {
 			return fmt.Errorf("%w document %s: %s %q must be 1–64 characters from [A-Za-z0-9._-]", ErrInvalid, d.ID, f.name, f.v)
 		}
 	}
-	switch d.Status {
-	case StatusActive, StatusRestricted, StatusDisposed:
-	default:
+	if !validStatus(d.Status) {
 		return fmt.Errorf("%w document %s: status %q is not active, restricted or disposed", ErrInvalid, d.ID, d.Status)
 	}
-	if d.Created.Before(minDate) || !d.Created.Before(maxDate) {
+	if !inDateRange(d.Created) {
 		return fmt.Errorf("%w document %s: created time %v is zero or out of range", ErrInvalid, d.ID, d.Created)
 	}
 	return nil
@@ -54,10 +52,15 @@ func (d *Doc) validate() error {
 // effectiveDate is the date used for the year facet, date filters and date sorting: Date, or
 // Created when Date is zero or outside the years the index can hold (1700–2199).
 func (d *Doc) effectiveDate() time.Time {
-	if d.Date.IsZero() || d.Date.Before(minDate) || !d.Date.Before(maxDate) {
+	if !inDateRange(d.Date) { // the zero time is before minDate
 		return d.Created.UTC()
 	}
 	return d.Date.UTC()
+}
+
+// validStatus reports whether s is one of the statuses above.
+func validStatus(s string) bool {
+	return s == StatusActive || s == StatusRestricted || s == StatusDisposed
 }
 
 // validKeyword reports whether s is a citizen ID, class or source: 1–64 characters from

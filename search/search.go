@@ -214,9 +214,7 @@ func validate(req Request) (*plan, []string, error) {
 	}
 	var statuses []string // requested and visible
 	for _, s := range req.Status {
-		switch s {
-		case StatusActive, StatusRestricted, StatusDisposed:
-		default:
+		if !validStatus(s) {
 			return nil, nil, fmt.Errorf("search: %w: status %q is not active, restricted or disposed", ErrInvalid, s)
 		}
 		if slices.Contains(visible, s) && !slices.Contains(statuses, s) {
@@ -265,10 +263,7 @@ func filtersOf(req Request, q *Query, statuses []string) (filters []query.Query,
 // is false if nothing can match. Words with nothing searchable in them, like "&", are left
 // out; if every word is, nothing matches (rather than everything).
 func (ix *Index) terms(q *Query) (must, mustNot []query.Query, ok bool, err error) {
-	tb, err := ix.newTermBuilder()
-	if err != nil {
-		return nil, nil, false, err
-	}
+	tb := &termBuilder{ix: ix}
 	defer tb.close()
 	words := 0
 	for _, t := range q.Terms {

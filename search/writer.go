@@ -64,10 +64,7 @@ func (ix *Index) Flush(ctx context.Context) error {
 		go func() { // keep a failure the writer hands over for the next caller
 			var we *WriteError
 			if errors.As(<-done, &we) {
-				ix.fail(we.IDs, we.Err)
-				ix.errMu.Lock()
-				ix.werr.Omitted += we.Omitted
-				ix.errMu.Unlock()
+				ix.fail(we.IDs, we.Omitted, we.Err)
 			}
 		}()
 		return ctx.Err()
@@ -122,7 +119,7 @@ func (ix *Index) writer() {
 			return
 		}
 		if err := ix.b.Batch(batch); err != nil {
-			ix.fail(ids, err)
+			ix.fail(ids, 0, err)
 		}
 		batch.Reset()
 		ids, size = ids[:0], 0
@@ -135,7 +132,7 @@ func (ix *Index) writer() {
 			return
 		case opPut:
 			if err := batch.Index(o.id, o.doc); err != nil {
-				ix.fail([]string{o.id}, err)
+				ix.fail([]string{o.id}, 0, err)
 				return
 			}
 			size += o.size
@@ -172,14 +169,16 @@ func (ix *Index) writer() {
 	}
 }
 
-// fail records that the operations on ids were not committed.
-func (ix *Index) fail(ids []string, err error) {
+// fail records that the operations on ids, and omitted more, were not committed. It holds
+// errMu throughout: a takeErr in between would leave nothing to add to.
+func (ix *Index) fail(ids []string, omitted int, err error) {
 	ix.errMu.Lock()
 	defer ix.errMu.Unlock()
 	if ix.werr == nil {
 		ix.werr = &WriteError{}
 	}
 	ix.werr.add(ids, err)
+	ix.werr.Omitted += omitted
 }
 
 // takeErr returns the unreported failures, if any, and forgets them.

@@ -20,7 +20,7 @@ func BenchmarkGenerate(b *testing.B) {
 	b.ReportMetric(float64(bytes)/float64(n), "text-bytes/doc")
 }
 
-// BenchmarkQuery measures making the query mix (which generates a document for some).
+// BenchmarkQuery measures making the query mix.
 func BenchmarkQuery(b *testing.B) {
 	g := searchcorpus.New(searchcorpus.Options{Seed: 1})
 	n := 0

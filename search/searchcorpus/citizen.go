@@ -61,11 +61,7 @@ func citizenID(n uint64) string {
 	if n < 1e7 {
 		n = (n*3456789 + 1234567) % 1e7
 	}
-	s := strconv.FormatUint(n, 10)
-	if len(s) < 7 {
-		s = strings.Repeat("0", 7-len(s)) + s
-	}
-	return "P" + s
+	return "P" + pad(int(n), 7)
 }
 
 // citizen derives citizen n. Households: 40 % of citizens share family name and address

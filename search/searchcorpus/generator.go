@@ -79,12 +79,11 @@ func (g *Generator) Doc(i int) search.Doc {
 		panic(fmt.Sprintf("searchcorpus: document number %d is negative", i))
 	}
 	c := g.citizen(g.citizenOf(i))
-	x := ctx{g: g, r: rng{key(g.seed, tagDoc, uint64(i))}, c: &c}
-	r := &x.r
-	k := &g.t.kinds[weighted(r, g.t.weights)]
+	x := ctx{g: g, c: &c}
+	var k *ckind
+	x.r, k, x.source, x.date = g.start(i)
 	x.k = k.kind
-	x.source = weighted(r, k.sources[:])
-	x.date = docDate(r, x.source)
+	r := &x.r
 	created := createdAt(r, x.date, x.source)
 	x.earlier = x.date.AddDate(0, 0, -3-r.intn(50))
 	x.later = x.date.AddDate(0, 0, 14+r.intn(22))
@@ -119,6 +118,15 @@ func (g *Generator) Doc(i int) search.Doc {
 		Created: created,
 		Names:   c.names(),
 	}
+}
+
+// start begins document i: its random stream, past the first draws, which fix the kind, the
+// source and the date. Query learns those from it without writing the text.
+func (g *Generator) start(i int) (r rng, k *ckind, source int, date time.Time) {
+	r = rng{key(g.seed, tagDoc, uint64(i))}
+	k = &g.t.kinds[weighted(&r, g.t.weights)]
+	source = weighted(&r, k.sources[:])
+	return r, k, source, docDate(&r, source)
 }
 
 // otherName returns a person's full name: a landlord, a representative, a deceased relative.

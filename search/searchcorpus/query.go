@@ -76,6 +76,7 @@ func (g *Generator) Query(i int) QuerySpec {
 	j := r.intn(g.docs)
 	q := QuerySpec{Class: queryPattern[i%len(queryPattern)]}
 	c := g.citizen(g.citizenOf(j))
+	_, k, _, date := g.start(j)
 	switch q.Class {
 	case QueryCitizen:
 		switch x := r.intn(100); {
@@ -86,7 +87,7 @@ func (g *Generator) Query(i int) QuerySpec {
 		case x < 80:
 			q.Citizen = []string{c.id}
 		default:
-			q.Query = "bürger:" + c.id + " " + g.kindOf(j).key
+			q.Query = "bürger:" + c.id + " " + k.key
 		}
 	case QueryName:
 		switch x := r.intn(100); {
@@ -97,7 +98,7 @@ func (g *Generator) Query(i int) QuerySpec {
 		case x < 90:
 			q.Query = c.given[0] + " " + c.family
 		default:
-			q.Query = c.family + " " + g.kindOf(j).key
+			q.Query = c.family + " " + k.key
 		}
 	case QueryTerm:
 		switch x := r.intn(100); {
@@ -124,20 +125,18 @@ func (g *Generator) Query(i int) QuerySpec {
 			q.Query = `"` + pick(&r, frequentPhrases) + `" ` + pick(&r, frequentWords)
 		}
 	case QueryFiltered:
-		d := g.Doc(j)
-		key := g.kindOf(j).key
-		from := time.Date(d.Date.Year()-r.intn(2), 1, 1, 0, 0, 0, 0, time.UTC)
+		from := time.Date(date.Year()-r.intn(2), 1, 1, 0, 0, 0, 0, time.UTC)
 		to := time.Date(from.Year()+r.intn(3), 12, 31, 0, 0, 0, 0, time.UTC)
-		to = time.Date(max(to.Year(), d.Date.Year()), 12, 31, 0, 0, 0, 0, time.UTC)
+		to = time.Date(max(to.Year(), date.Year()), 12, 31, 0, 0, 0, 0, time.UTC)
 		if r.intn(3) == 0 {
-			q.Query, q.ClassFilter, q.From, q.To = key, []string{d.Class}, from, to
+			q.Query, q.ClassFilter, q.From, q.To = k.key, []string{k.class}, from, to
 			break
 		}
 		cls, von, bis := "klasse:", "von:", "bis:"
 		if r.intn(4) == 0 {
 			cls, von, bis = "class:", "from:", "to:"
 		}
-		q.Query = key + " " + cls + d.Class
+		q.Query = k.key + " " + cls + k.class
 		switch r.intn(4) {
 		case 0:
 			q.Query += " " + von + from.Format(time.DateOnly)
@@ -150,7 +149,7 @@ func (g *Generator) Query(i int) QuerySpec {
 		q.Facets, q.Highlight = true, true
 		switch x := r.intn(100); {
 		case x < 50:
-			q.Query = g.kindOf(j).key
+			q.Query = k.key
 		case x < 80:
 			q.Query = pick(&r, frequentWords) + " " + pick(&r, frequentWords)
 		default:
@@ -160,17 +159,8 @@ func (g *Generator) Query(i int) QuerySpec {
 	return q
 }
 
-// kindOf returns the kind of document j without writing its text: the kind is the first
-// draw of the document's stream.
-func (g *Generator) kindOf(j int) *kind {
-	r := rng{key(g.seed, tagDoc, uint64(j))}
-	return g.t.kinds[weighted(&r, g.t.weights)].kind
-}
-
 // spellOut writes umlauts and ß the way they are typed without them: "Weiß" → "Weiss".
-func spellOut(s string) string {
-	return strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "Ä", "Ae", "Ö", "Oe", "Ü", "Ue", "ß", "ss").Replace(s)
-}
+var spellOut = strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "Ä", "Ae", "Ö", "Oe", "Ü", "Ue", "ß", "ss").Replace
 
 // Words and phrases of the query mix. Every one occurs in the corpus.
 var (

@@ -50,9 +50,6 @@ func (r *rng) intn(n int) int {
 	return int(hi)
 }
 
-// between returns a number in [lo, hi].
-func (r *rng) between(lo, hi int) int { return lo + r.intn(hi-lo+1) }
-
 // float returns a number in [0, 1).
 func (r *rng) float() float64 { return float64(r.next()>>11) / (1 << 53) }
 

@@ -77,7 +77,6 @@ const (
 	sFlur        // parcel number
 	sBusiness    // what a business does
 	sDog         // a dog's name
-	numSlots
 )
 
 var slotNames = map[string]slot{
