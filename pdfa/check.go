@@ -10,6 +10,7 @@ package pdfa
 // in a worker subprocess with rlimits, or in-process for small files.
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -226,11 +227,7 @@ func clauseLess(a, b Clause) bool {
 
 // looksLikePDF is the cheapest test: a %PDF- marker near the start.
 func looksLikePDF(data []byte) bool {
-	n := len(data)
-	if n > 1024 {
-		n = 1024
-	}
-	return strings.Contains(string(data[:n]), "%PDF-")
+	return bytes.Contains(data[:min(len(data), 1024)], []byte("%PDF-"))
 }
 
 // findings collects violations, one per clause and message.

@@ -13,12 +13,11 @@ type document struct {
 	b     *budget
 	found findings
 
-	xref      map[int]xrefEntry
-	trailer   pdfDict   // the effective (merged) trailer
-	trailers  []pdfDict // every trailer dictionary, last section first
-	firstTail pdfDict   // the trailer physically first in the file
-	rebuilt   bool      // xref reconstructed by scanning
-	xrefBad   bool
+	xref     map[int]xrefEntry
+	trailer  pdfDict   // the effective (merged) trailer
+	trailers []pdfDict // every trailer dictionary, last section first
+	rebuilt  bool      // xref reconstructed by scanning
+	xrefBad  bool
 
 	cache   map[int]any
 	loading map[int]bool
@@ -26,13 +25,11 @@ type document struct {
 
 	part        int
 	conformance string
-	hasXRefStm  bool
 
 	oiCS string // colour space of the PDF/A output profile: "RGB ", "CMYK", "GRAY" or ""
 	seen map[string]bool
 	seps map[string]sepInfo
 
-	xmpExt   *extSchemas
 	fontUses map[string]*fontUse
 
 	decoded      map[*pdfStream][]byte
@@ -48,7 +45,6 @@ type xrefEntry struct {
 	off int
 	gen int
 	stm int // object stream number for 'c'
-	idx int
 }
 
 type objStm struct {
@@ -66,23 +62,23 @@ func openDocument(data []byte, b *budget) (*document, error) {
 		objStms: map[int]*objStm{},
 	}
 	if err := d.readXRef(); err != nil || d.trailer == nil || d.trailer["Root"] == nil {
-		if err != nil && !isBudgetErr(err) {
-			d.xrefBad = true
-		}
-		if err != nil && isBudgetErr(err) {
+		if isBudgetErr(err) {
 			return nil, err
+		}
+		if err != nil {
+			d.xrefBad = true
 		}
 		if err := d.rebuildXRef(); err != nil {
 			return nil, err
 		}
 	}
-	if _, ok := d.get(d.trailer, "Root").(pdfDict); !ok {
+	if _, ok := d.res(d.trailer["Root"]).(pdfDict); !ok {
 		if !d.rebuilt {
 			if err := d.rebuildXRef(); err != nil {
 				return nil, err
 			}
 		}
-		if _, ok := d.get(d.trailer, "Root").(pdfDict); !ok {
+		if _, ok := d.res(d.trailer["Root"]).(pdfDict); !ok {
 			return nil, fmt.Errorf("check pdf: %w: no document catalog", ErrNotPDF)
 		}
 	}
@@ -130,16 +126,12 @@ func (d *document) readXRef() error {
 		d.trailers = append(d.trailers, tr)
 		if x, ok := tr["XRefStm"].(int64); ok && x > 0 && int(x) < len(d.data) && !seen[int(x)] {
 			seen[int(x)] = true
-			d.hasXRefStm = true
 			if _, err := d.readXRefSection(int(x)); err != nil {
 				return err
 			}
 		}
 		p, _ := tr["Prev"].(int64)
 		off = int(p)
-		if off == 0 {
-			break
-		}
 	}
 	return nil
 }
@@ -262,7 +254,6 @@ func (d *document) readXRefStream(s *pdfStream) error {
 			p := 0
 			for j := 0; j < 3; j++ {
 				if ws[j] == 0 {
-					p += 0
 					continue
 				}
 				v := 0
@@ -283,7 +274,7 @@ func (d *document) readXRefStream(s *pdfStream) error {
 			case 1:
 				d.xref[num] = xrefEntry{typ: 'n', off: f[1], gen: f[2]}
 			case 2:
-				d.xref[num] = xrefEntry{typ: 'c', stm: f[1], idx: f[2]}
+				d.xref[num] = xrefEntry{typ: 'c', stm: f[1]}
 			default:
 				d.xref[num] = xrefEntry{typ: 'f'}
 			}
@@ -404,7 +395,21 @@ func mergeDict(a, b pdfDict) pdfDict {
 
 // objHeaderBefore parses "N G " backwards from the "obj" keyword at at.
 func objHeaderBefore(data []byte, at int) (num, gen, start int, ok bool) {
-	p := at - 1
+	gen, genStart, ok := numberBefore(data, at, 5)
+	if !ok {
+		return 0, 0, 0, false
+	}
+	num, start, ok = numberBefore(data, genStart, 10)
+	if !ok || start > 0 && isRegular(data[start-1]) {
+		return 0, 0, 0, false
+	}
+	return num, gen, start, true
+}
+
+// numberBefore reads backwards from end, past white space, a decimal
+// number of 1 to maxDigits digits; start is where its digits begin.
+func numberBefore(data []byte, end, maxDigits int) (n, start int, ok bool) {
+	p := end - 1
 	for p >= 0 && isWS(data[p]) {
 		p--
 	}
@@ -412,23 +417,10 @@ func objHeaderBefore(data []byte, at int) (num, gen, start int, ok bool) {
 	for p >= 0 && data[p] >= '0' && data[p] <= '9' {
 		p--
 	}
-	if e-(p+1) == 0 || e-(p+1) > 5 {
-		return 0, 0, 0, false
+	start = p + 1
+	if e == start || e-start > maxDigits {
+		return 0, 0, false
 	}
-	gen, _ = strconv.Atoi(string(data[p+1 : e]))
-	for p >= 0 && isWS(data[p]) {
-		p--
-	}
-	e = p + 1
-	for p >= 0 && data[p] >= '0' && data[p] <= '9' {
-		p--
-	}
-	if e-(p+1) == 0 || e-(p+1) > 10 {
-		return 0, 0, 0, false
-	}
-	num, _ = strconv.Atoi(string(data[p+1 : e]))
-	if p >= 0 && isRegular(data[p]) {
-		return 0, 0, 0, false
-	}
-	return num, gen, p + 1, true
+	n, _ = strconv.Atoi(string(data[start:e]))
+	return n, start, true
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/zlib"
 	"fmt"
-	"io"
 )
 
 // maxStreamBytes caps one decoded stream whatever the overall budget.
@@ -81,7 +80,7 @@ func (d *document) decodeStreamUncached(s *pdfStream) ([]byte, error) {
 				data = d.unpredict(data, p)
 			}
 		case "ASCIIHexDecode", "AHx":
-			data = asciiHexDecode(data)
+			data, _, _, _ = decodeHex(data)
 		case "ASCII85Decode", "A85":
 			data = ascii85Decode(data)
 		case "RunLengthDecode", "RL":
@@ -101,10 +100,7 @@ func (d *document) inflate(in []byte) ([]byte, error) {
 	if err != nil {
 		return nil, nil
 	}
-	limit := d.b.remaining()
-	if limit > maxStreamBytes {
-		limit = maxStreamBytes
-	}
+	limit := min(d.b.remaining(), maxStreamBytes)
 	var out bytes.Buffer
 	buf := make([]byte, 32<<10)
 	for {
@@ -117,10 +113,7 @@ func (d *document) inflate(in []byte) ([]byte, error) {
 			return nil, fmt.Errorf("check pdf: %w: a stream decodes to more than %d bytes", ErrTooComplex, limit)
 		}
 		if rerr != nil {
-			if rerr == io.EOF || out.Len() > 0 {
-				break
-			}
-			break
+			break // the end, or damage: keep what decoded so far
 		}
 	}
 	if err := d.b.alloc(int64(out.Len())); err != nil {
@@ -211,30 +204,6 @@ func absInt(x int) int {
 		return -x
 	}
 	return x
-}
-
-func asciiHexDecode(in []byte) []byte {
-	var out []byte
-	n, hi := 0, 0
-	for _, c := range in {
-		if c == '>' {
-			break
-		}
-		v := hexVal(c)
-		if v < 0 {
-			continue
-		}
-		if n%2 == 0 {
-			hi = v
-		} else {
-			out = append(out, byte(hi<<4|v))
-		}
-		n++
-	}
-	if n%2 == 1 {
-		out = append(out, byte(hi<<4))
-	}
-	return out
 }
 
 func ascii85Decode(in []byte) []byte {

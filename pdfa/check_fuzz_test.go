@@ -3,6 +3,7 @@ package pdfa
 import (
 	"context"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -108,14 +109,23 @@ func FuzzFontPrograms(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if tt, ok := parseTrueType(b); ok {
 			for g := -1; g <= tt.numGlyphs && g < 300; g++ {
-				tt.advance(g)
+				if a, ok := tt.advance(g); ok && (a < 0 || math.IsInf(a, 0) || math.IsNaN(a)) {
+					t.Fatalf("advance(%d) = %v, want a finite width >= 0", g, a)
+				}
 			}
 			for c := 0; c < 256; c++ {
 				tt.glyphFor(c, c%2 == 0, "WinAnsiEncoding")
 			}
 		}
-		if cf, ok := parseCIDCFF(b); ok && len(cf.widths) > 0 && len(cf.cidToGID) == 0 {
-			t.Fatal("CID map lost .notdef")
+		if cf, ok := parseCIDCFF(b); ok {
+			if len(cf.widths) > 0 && len(cf.cidToGID) == 0 {
+				t.Fatal("CID map lost .notdef")
+			}
+			for g, w := range cf.widths {
+				if w != -1 && (math.IsInf(w, 0) || math.IsNaN(w)) {
+					t.Fatalf("width of glyph %d = %v, want a finite width or -1", g, w)
+				}
+			}
 		}
 	})
 }

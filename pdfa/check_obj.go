@@ -10,10 +10,7 @@ import (
 
 type pdfName string
 
-type pdfString struct {
-	b   []byte
-	hex bool
-}
+type pdfString struct{ b []byte }
 
 type pdfArray []any
 
@@ -44,7 +41,6 @@ type lexer struct {
 	pos int
 	// findings at the lexical level, collected by the caller
 	oddHex, badHex, longName, longString, bigInt bool
-	badUTF8Name                                  bool
 }
 
 func isWS(c byte) bool {
@@ -100,7 +96,6 @@ type token struct {
 	i    int64
 	f    float64
 	s    []byte // name (decoded), string bytes, keyword
-	hex  bool
 }
 
 // next returns the next token.
@@ -198,37 +193,47 @@ func hexVal(c byte) int {
 
 func (l *lexer) hexString() token {
 	l.pos++ // <
-	var out []byte
-	n, hi := 0, 0
-	for l.pos < len(l.b) && l.b[l.pos] != '>' {
-		c := l.b[l.pos]
-		l.pos++
-		if isWS(c) {
-			continue
-		}
-		v := hexVal(c)
-		if v < 0 {
-			l.badHex = true
-			continue
-		}
-		if n%2 == 0 {
-			hi = v
-		} else {
-			out = append(out, byte(hi<<4|v))
-		}
-		n++
-	}
-	if n%2 == 1 {
-		l.oddHex = true
-		out = append(out, byte(hi<<4))
-	}
+	out, n, odd, bad := decodeHex(l.b[l.pos:])
+	l.pos += n
+	l.oddHex = l.oddHex || odd
+	l.badHex = l.badHex || bad
 	if l.pos < len(l.b) {
 		l.pos++ // >
 	}
 	if len(out) > maxStringLen {
 		l.longString = true
 	}
-	return token{kind: tokString, s: out, hex: true}
+	return token{kind: tokString, s: out}
+}
+
+// decodeHex decodes hexadecimal digits up to '>' or the end of in (a
+// missing last digit counts as 0) and returns how many bytes it read. odd
+// reports an odd number of digits, bad characters other than digits and
+// white space; both are skipped.
+func decodeHex(in []byte) (out []byte, n int, odd, bad bool) {
+	digits, hi := 0, 0
+	for ; n < len(in) && in[n] != '>'; n++ {
+		c := in[n]
+		if isWS(c) {
+			continue
+		}
+		v := hexVal(c)
+		if v < 0 {
+			bad = true
+			continue
+		}
+		if digits%2 == 0 {
+			hi = v
+		} else {
+			out = append(out, byte(hi<<4|v))
+		}
+		digits++
+	}
+	if digits%2 == 1 {
+		odd = true
+		out = append(out, byte(hi<<4))
+	}
+	return out, n, odd, bad
 }
 
 func (l *lexer) litString() token {

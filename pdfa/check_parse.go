@@ -40,7 +40,7 @@ func (p *parser) parseObject(depth int) (any, error) {
 	case tokName:
 		return pdfName(t.s), nil
 	case tokString:
-		return pdfString{b: t.s, hex: t.hex}, nil
+		return pdfString{b: t.s}, nil
 	case tokArrOpen:
 		var a pdfArray
 		for {

@@ -47,20 +47,8 @@ func (d *document) resolve(o any) (any, error) {
 	return v, nil
 }
 
-// get returns dict[key] resolved; budget errors are remembered and end the
-// check at the next step.
-func (d *document) get(dict pdfDict, key string) any {
-	if dict == nil {
-		return nil
-	}
-	v, err := d.resolve(dict[key])
-	if err != nil {
-		d.b.fail(err)
-		return nil
-	}
-	return v
-}
-
+// res returns o resolved; budget errors are remembered and end the check
+// at the next step.
 func (d *document) res(o any) any {
 	v, err := d.resolve(o)
 	if err != nil {
@@ -149,10 +137,8 @@ func (d *document) checkObjHeader(start, end, num int) {
 		d.found.add("6.1.9", "the object number is not preceded by an end-of-line marker", objName(num))
 	}
 	h := b[start:end]
-	sp := bytes.Fields(h)
-	if len(sp) == 3 && len(h) != len(sp[0])+len(sp[1])+len(sp[2])+2 {
-		d.found.add("6.1.9", "object number, generation number and obj keyword are not separated by single spaces", objName(num))
-	} else if len(sp) == 3 && (h[len(sp[0])] != ' ' || h[len(sp[0])+1+len(sp[1])] != ' ') {
+	if sp := bytes.Fields(h); len(sp) == 3 &&
+		(len(h) != len(sp[0])+len(sp[1])+len(sp[2])+2 || h[len(sp[0])] != ' ' || h[len(sp[0])+1+len(sp[1])] != ' ') {
 		d.found.add("6.1.9", "object number, generation number and obj keyword are not separated by single spaces", objName(num))
 	}
 	if end < len(b) && b[end] != '\n' && b[end] != '\r' {
@@ -203,15 +189,14 @@ func (d *document) readStreamBody(dict pdfDict, pos, num int) (*pdfStream, int, 
 			d.found.add("6.1.7.1", "a stream dictionary contains the "+k+" key", objName(num))
 		}
 	}
-	length := -1
-	if lv, err := d.resolve(dict["Length"]); err == nil {
-		if n, ok := lv.(int64); ok && n >= 0 && int(n) <= len(b)-pos {
-			length = int(n)
-		}
-	} else {
+	lv, err := d.resolve(dict["Length"])
+	if err != nil {
 		return nil, 0, err
 	}
-	end := -1
+	length := -1
+	if n, ok := lv.(int64); ok && n >= 0 && int(n) <= len(b)-pos {
+		length = int(n)
+	}
 	if length >= 0 {
 		q := pos + length
 		r := q
@@ -222,12 +207,10 @@ func (d *document) readStreamBody(dict pdfDict, pos, num int) (*pdfStream, int, 
 			r++
 		}
 		if bytes.HasPrefix(b[r:], []byte("endstream")) {
-			end = q
 			if r == q && (q == pos || (b[q-1] != '\n' && b[q-1] != '\r')) {
 				d.found.add("6.1.7.1", "the endstream keyword is not preceded by an end-of-line marker", objName(num))
 			}
-			pos2 := r + len("endstream")
-			return &pdfStream{dict: dict, raw: b[pos:end], num: num}, pos2, nil
+			return &pdfStream{dict: dict, raw: b[pos:q], num: num}, r + len("endstream"), nil
 		}
 	}
 	// Length is wrong or missing: find endstream.
@@ -235,7 +218,7 @@ func (d *document) readStreamBody(dict pdfDict, pos, num int) (*pdfStream, int, 
 	if k < 0 {
 		return &pdfStream{dict: dict, raw: nil, num: num}, len(b), nil
 	}
-	end = pos + k
+	end := pos + k
 	q := end
 	if q > pos && b[q-1] == '\n' {
 		q--

@@ -54,15 +54,11 @@ func (d *document) checkCatalog(cat pdfDict) {
 	if _, ok := cat["AA"]; ok {
 		d.found.add("6.5.2", "the document catalog contains an AA entry", "catalog")
 	}
-	if oa := d.res(cat["OpenAction"]); oa != nil {
-		if ad, ok := oa.(pdfDict); ok {
-			d.checkAction(ad, "open action")
-		}
+	if ad, ok := d.res(cat["OpenAction"]).(pdfDict); ok {
+		d.checkAction(ad, "open action")
 	}
-	if _, ok := cat["NeedsRendering"]; ok {
-		if v, _ := d.res(cat["NeedsRendering"]).(bool); v {
-			d.found.add("6.4.2", "the catalog contains NeedsRendering true", "catalog")
-		}
+	if v, _ := d.res(cat["NeedsRendering"]).(bool); v {
+		d.found.add("6.4.2", "the catalog contains NeedsRendering true", "catalog")
 	}
 	if af := d.dict(cat["AcroForm"]); af != nil {
 		if v, _ := d.res(af["NeedAppearances"]).(bool); v {

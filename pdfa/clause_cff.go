@@ -65,7 +65,10 @@ func cffDict(b []byte) map[int][]float64 {
 	var ops []float64
 	for i := 0; i < len(b); {
 		c := int(b[i])
-		switch {
+		switch num, size := cffNumber(b, i); {
+		case size > 0:
+			ops = append(ops, num)
+			i += size
 		case c <= 21:
 			op := c
 			i++
@@ -75,9 +78,6 @@ func cffDict(b []byte) map[int][]float64 {
 			}
 			d[op] = ops
 			ops = nil
-		case c == 28 && i+2 < len(b):
-			ops = append(ops, float64(int16(uint16(b[i+1])<<8|uint16(b[i+2]))))
-			i += 3
 		case c == 29 && i+4 < len(b):
 			ops = append(ops, float64(int32(uint32(b[i+1])<<24|uint32(b[i+2])<<16|uint32(b[i+3])<<8|uint32(b[i+4]))))
 			i += 5
@@ -88,15 +88,6 @@ func cffDict(b []byte) map[int][]float64 {
 			}
 			i++
 			ops = append(ops, 0)
-		case c >= 32 && c <= 246:
-			ops = append(ops, float64(c-139))
-			i++
-		case c >= 247 && c <= 250 && i+1 < len(b):
-			ops = append(ops, float64((c-247)*256+int(b[i+1])+108))
-			i += 2
-		case c >= 251 && c <= 254 && i+1 < len(b):
-			ops = append(ops, float64(-(c-251)*256-int(b[i+1])-108))
-			i += 2
 		default:
 			return d
 		}
@@ -105,6 +96,24 @@ func cffDict(b []byte) map[int][]float64 {
 		}
 	}
 	return d
+}
+
+// cffNumber decodes the operand at b[i] in the encodings a DICT and a
+// Type 2 charstring share; size is its length in bytes, 0 when b[i] starts
+// none of them.
+func cffNumber(b []byte, i int) (num float64, size int) {
+	c := int(b[i])
+	switch {
+	case c == 28 && i+2 < len(b):
+		return float64(int16(uint16(b[i+1])<<8 | uint16(b[i+2]))), 3
+	case c >= 32 && c <= 246:
+		return float64(c - 139), 1
+	case c >= 247 && c <= 250 && i+1 < len(b):
+		return float64((c-247)*256 + int(b[i+1]) + 108), 2
+	case c >= 251 && c <= 254 && i+1 < len(b):
+		return float64(-(c-251)*256 - int(b[i+1]) - 108), 2
+	}
+	return 0, 0
 }
 
 func dictInt(d map[int][]float64, op, i int) (int, bool) {
@@ -269,19 +278,10 @@ func charstringWidth(s []byte, def, nom float64) (float64, bool) {
 	var args []float64
 	for i := 0; i < len(s); {
 		c := int(s[i])
-		switch {
-		case c == 28 && i+2 < len(s):
-			args = append(args, float64(int16(uint16(s[i+1])<<8|uint16(s[i+2]))))
-			i += 3
-		case c >= 32 && c <= 246:
-			args = append(args, float64(c-139))
-			i++
-		case c >= 247 && c <= 250 && i+1 < len(s):
-			args = append(args, float64((c-247)*256+int(s[i+1])+108))
-			i += 2
-		case c >= 251 && c <= 254 && i+1 < len(s):
-			args = append(args, float64(-(c-251)*256-int(s[i+1])-108))
-			i += 2
+		switch num, size := cffNumber(s, i); {
+		case size > 0:
+			args = append(args, num)
+			i += size
 		case c == 255 && i+4 < len(s):
 			v := int32(uint32(s[i+1])<<24 | uint32(s[i+2])<<16 | uint32(s[i+3])<<8 | uint32(s[i+4]))
 			args = append(args, float64(v)/65536)

@@ -9,7 +9,8 @@ import (
 func (d *document) loadOutputIntents(cat pdfDict) {
 	var profile *pdfStream
 	var profileRef any
-	for _, oi := range d.arr(cat["OutputIntents"]) {
+	ois := d.arr(cat["OutputIntents"])
+	for _, oi := range ois {
 		od := d.dict(oi)
 		if od == nil {
 			continue
@@ -54,9 +55,8 @@ func (d *document) loadOutputIntents(cat pdfDict) {
 			d.found.add("6.2.3", "the output profile's N does not match its colour space", "OutputIntents")
 		}
 	}
-	for _, oi := range d.arr(cat["OutputIntents"]) {
-		od := d.dict(oi)
-		if od != nil && d.name(od["S"]) != "GTS_PDFA1" && od["S"] != nil && d.oiCS == "" && len(d.arr(cat["OutputIntents"])) == 1 {
+	if len(ois) == 1 && d.oiCS == "" {
+		if od := d.dict(ois[0]); od != nil && od["S"] != nil && d.name(od["S"]) != "GTS_PDFA1" {
 			d.found.add("6.2.3", "the output intent's S is "+d.name(od["S"])+", not GTS_PDFA1", "OutputIntents")
 		}
 	}

@@ -1,7 +1,6 @@
 package pdfa
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 )
@@ -75,7 +74,7 @@ func (d *document) runContent(data []byte, ctx *gfxCtx) error {
 			continue
 		}
 		op := string(kw)
-		if first && ctx.uncolored == false && op == "d1" {
+		if first && !ctx.uncolored && op == "d1" {
 			ctx = ctx.child()
 			ctx.uncolored = true
 		}
@@ -100,24 +99,10 @@ func (d *document) runContent(data []byte, ctx *gfxCtx) error {
 				gs = stack[len(stack)-1]
 				stack = stack[:len(stack)-1]
 			}
-		case "g":
-			gs.fill = pdfName("DeviceGray")
-			gs.fillSet = true
-		case "G":
-			gs.stroke = pdfName("DeviceGray")
-			gs.strokeSet = true
-		case "rg":
-			gs.fill = pdfName("DeviceRGB")
-			gs.fillSet = true
-		case "RG":
-			gs.stroke = pdfName("DeviceRGB")
-			gs.strokeSet = true
-		case "k":
-			gs.fill = pdfName("DeviceCMYK")
-			gs.fillSet = true
-		case "K":
-			gs.stroke = pdfName("DeviceCMYK")
-			gs.strokeSet = true
+		case "g", "rg", "k":
+			gs.setCS(false, deviceSpaces[op])
+		case "G", "RG", "K":
+			gs.setCS(true, deviceSpaces[op])
 		case "cs", "CS":
 			if len(ops) > 0 {
 				cs := ops[len(ops)-1]
@@ -126,22 +111,16 @@ func (d *document) runContent(data []byte, ctx *gfxCtx) error {
 						cs = r
 					}
 				}
-				if op == "cs" {
-					gs.fill, gs.fillSet = cs, true
-				} else {
-					gs.stroke, gs.strokeSet = cs, true
-				}
+				gs.setCS(op == "CS", cs)
 			}
 		case "scn", "SCN":
 			cs := gs.fill
 			if op == "SCN" {
 				cs = gs.stroke
 			}
-			if isPatternCS(d, cs) && len(ops) > 0 {
-				if n, ok := ops[len(ops)-1].(pdfName); ok {
-					if err := d.usePattern(ctx, string(n)); err != nil {
-						return err
-					}
+			if n, ok := lastName(ops); isPatternCS(d, cs) && ok {
+				if err := d.usePattern(ctx, n); err != nil {
+					return err
 				}
 			}
 		case "f", "F", "f*":
@@ -175,36 +154,28 @@ func (d *document) runContent(data []byte, ctx *gfxCtx) error {
 				}
 			}
 		case "gs":
-			if len(ops) > 0 {
-				if n, ok := ops[len(ops)-1].(pdfName); ok {
-					if eg := d.dict(d.lookupRes(ctx, "ExtGState", string(n))); eg != nil {
-						if err := d.checkExtGState(eg, ctx); err != nil {
-							return err
-						}
-						gs.overprint(d, eg)
+			if n, ok := lastName(ops); ok {
+				if eg := d.dict(d.lookupRes(ctx, "ExtGState", n)); eg != nil {
+					if err := d.checkExtGState(eg, ctx); err != nil {
+						return err
 					}
+					gs.overprint(d, eg)
 				}
 			}
 		case "ri":
-			if len(ops) > 0 {
-				if n, ok := ops[len(ops)-1].(pdfName); ok && !renderingIntents[string(n)] {
-					d.found.add("6.2.6", "the ri operator uses the rendering intent "+string(n), ctx.where)
-				}
+			if n, ok := lastName(ops); ok && !renderingIntents[n] {
+				d.found.add("6.2.6", "the ri operator uses the rendering intent "+n, ctx.where)
 			}
 		case "sh":
-			if len(ops) > 0 {
-				if n, ok := ops[len(ops)-1].(pdfName); ok {
-					if sd := d.dict(d.lookupRes(ctx, "Shading", string(n))); sd != nil {
-						d.useCS(d.res(sd["ColorSpace"]), ctx, "6.2.4.3")
-					}
+			if n, ok := lastName(ops); ok {
+				if sd := d.dict(d.lookupRes(ctx, "Shading", n)); sd != nil {
+					d.useCS(d.res(sd["ColorSpace"]), ctx, "6.2.4.3")
 				}
 			}
 		case "Do":
-			if len(ops) > 0 {
-				if n, ok := ops[len(ops)-1].(pdfName); ok {
-					if err := d.doXObject(ctx, string(n), gs); err != nil {
-						return err
-					}
+			if n, ok := lastName(ops); ok {
+				if err := d.doXObject(ctx, n, gs); err != nil {
+					return err
 				}
 			}
 		case "BI":
@@ -218,6 +189,31 @@ func (d *document) runContent(data []byte, ctx *gfxCtx) error {
 	}
 	d.noteLex(&p.lex, 0)
 	return nil
+}
+
+// deviceSpaces are the colour spaces the device colour operators set.
+var deviceSpaces = map[string]pdfName{
+	"g": "DeviceGray", "G": "DeviceGray",
+	"rg": "DeviceRGB", "RG": "DeviceRGB",
+	"k": "DeviceCMYK", "K": "DeviceCMYK",
+}
+
+// setCS sets the stroking or the filling colour space explicitly.
+func (gs *gstate) setCS(stroke bool, cs any) {
+	if stroke {
+		gs.stroke, gs.strokeSet = cs, true
+	} else {
+		gs.fill, gs.fillSet = cs, true
+	}
+}
+
+// lastName is the operator's last operand when that is a name.
+func lastName(ops []any) (string, bool) {
+	if len(ops) == 0 {
+		return "", false
+	}
+	n, ok := ops[len(ops)-1].(pdfName)
+	return string(n), ok
 }
 
 func clipName(s string) string {
@@ -295,20 +291,15 @@ func (d *document) inlineImage(data []byte, pos int, ctx *gfxCtx, gs gstate) (in
 			d.found.add("6.1.10", "an inline image uses the LZW filter", ctx.where)
 		}
 	}
-	if v, _ := dict["I"].(bool); v {
-		d.found.add("6.2.8.1", "an inline image has Interpolate true", ctx.where)
-	}
-	if v, _ := dict["Interpolate"].(bool); v {
+	i, _ := dict["I"].(bool)
+	if interp, _ := dict["Interpolate"].(bool); i || interp {
 		d.found.add("6.2.8.1", "an inline image has Interpolate true", ctx.where)
 	}
 	if n, ok := dict["Intent"].(pdfName); ok && !renderingIntents[string(n)] {
 		d.found.add("6.2.6", "an inline image uses the rendering intent "+string(n), ctx.where)
 	}
-	mask, _ := dict["IM"].(bool)
-	if m, _ := dict["ImageMask"].(bool); m {
-		mask = true
-	}
-	if mask {
+	im, _ := dict["IM"].(bool)
+	if mask, _ := dict["ImageMask"].(bool); im || mask {
 		d.useCS(gs.fill, ctx, "6.2.4.3")
 		return end, nil
 	}
@@ -340,8 +331,7 @@ func inlineCS(d *document, cs any, ctx *gfxCtx) any {
 		return v
 	case pdfArray:
 		if len(v) > 0 && (d.name(v[0]) == "I" || d.name(v[0]) == "Indexed") && len(v) > 1 {
-			out := append(pdfArray{pdfName("Indexed"), inlineCS(d, v[1], ctx)}, v[2:]...)
-			return out
+			return append(pdfArray{pdfName("Indexed"), inlineCS(d, v[1], ctx)}, v[2:]...)
 		}
 	}
 	return cs
@@ -395,16 +385,7 @@ func (d *document) runForm(s *pdfStream, ctx *gfxCtx, where string) error {
 	if _, ok := s.dict["Ref"]; ok {
 		d.found.add("6.2.9.2", "the document contains a reference XObject", where)
 	}
-	c := ctx.child()
-	c.where = where
-	if r := d.dict(s.dict["Resources"]); r != nil {
-		c.res, c.inherited = r, false
-		if cs := d.dict(r["ColorSpace"]); cs != nil {
-			c.defaults = cs
-		}
-	} else {
-		c.inherited = true
-	}
+	c := d.streamCtx(ctx, s.dict["Resources"], where)
 	if g := d.dict(s.dict["Group"]); g != nil && d.name(g["S"]) == "Transparency" {
 		if c.page != nil {
 			c.page.transparency = true
@@ -415,10 +396,24 @@ func (d *document) runForm(s *pdfStream, ctx *gfxCtx, where string) error {
 	if err != nil {
 		return err
 	}
-	if bytes.Count(data, nil) == 0 {
-		return nil
-	}
 	return d.runContent(data, c)
+}
+
+// streamCtx is the context of a content stream run from ctx (a form, a
+// Type 3 glyph procedure) whose own Resources are res. Without them it uses
+// ctx's, and lookupRes reports each use (6.2.2).
+func (d *document) streamCtx(ctx *gfxCtx, res any, where string) *gfxCtx {
+	c := ctx.child()
+	c.where = where
+	if r := d.dict(res); r != nil {
+		c.res, c.inherited = r, false
+		if cs := d.dict(r["ColorSpace"]); cs != nil {
+			c.defaults = cs
+		}
+	} else {
+		c.inherited = true
+	}
+	return c
 }
 
 // paint records a fill and/or stroke with the current colours.

@@ -17,16 +17,12 @@ func (d *document) checkHeader() {
 		d.found.add("6.1.2", "invalid file header: "+headerLine(b), "")
 		return
 	}
-	p := 8
-	switch {
-	case p+1 < len(b) && b[p] == '\r' && b[p+1] == '\n':
-		p += 2
-	case p < len(b) && (b[p] == '\n' || b[p] == '\r'):
-		p++
-	default:
+	n := eolLen(b, 8)
+	if n == 0 {
 		d.found.add("6.1.2", "invalid file header: "+headerLine(b)+" is not followed by an end-of-line marker", "")
 		return
 	}
+	p := 8 + n
 	if p >= len(b) || b[p] != '%' {
 		d.found.add("6.1.2", "the file header is not followed by a comment", "")
 		return
@@ -37,6 +33,18 @@ func (d *document) checkHeader() {
 			return
 		}
 	}
+}
+
+// eolLen is the length of the end-of-line marker (CR LF, LF or CR) at p,
+// 0 when there is none.
+func eolLen(b []byte, p int) int {
+	switch {
+	case p+1 < len(b) && b[p] == '\r' && b[p+1] == '\n':
+		return 2
+	case p < len(b) && (b[p] == '\n' || b[p] == '\r'):
+		return 1
+	}
+	return 0
 }
 
 func headerLine(b []byte) string {
@@ -118,17 +126,9 @@ func (d *document) firstTrailer() pdfDict {
 func (d *document) checkXRefSyntax() {
 	b := d.data
 	for _, at := range d.xrefTables {
-		p := at + 4
-		switch {
-		case p+1 < len(b) && b[p] == '\r' && b[p+1] == '\n':
-			p += 2
-		case p < len(b) && (b[p] == '\n' || b[p] == '\r'):
-			p++
-		default:
-			d.found.add("6.1.4", "the xref keyword is not followed by a single end-of-line marker", "")
-			continue
-		}
-		if p < len(b) && (b[p] < '0' || b[p] > '9') {
+		p := at + len("xref")
+		n := eolLen(b, p)
+		if n == 0 || p+n < len(b) && (b[p+n] < '0' || b[p+n] > '9') {
 			d.found.add("6.1.4", "the xref keyword is not followed by a single end-of-line marker", "")
 		}
 	}

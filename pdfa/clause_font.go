@@ -16,16 +16,7 @@ func (d *document) useFont(f pdfDict, ctx *gfxCtx) error {
 		if d.done(key) {
 			return nil
 		}
-		c := ctx.child()
-		c.where = ctx.where + " Type3 font"
-		if r := d.dict(f["Resources"]); r != nil {
-			c.res, c.inherited = r, false
-			if cs := d.dict(r["ColorSpace"]); cs != nil {
-				c.defaults = cs
-			}
-		} else {
-			c.inherited = true
-		}
+		c := d.streamCtx(ctx, f["Resources"], ctx.where+" Type3 font")
 		for _, p := range d.dict(f["CharProcs"]) {
 			s, ok := d.res(p).(*pdfStream)
 			if !ok {

@@ -155,7 +155,7 @@ func (d *document) checkCIDFontType2(u *fontUse) {
 		return
 	}
 	cid := d.dict(desc[0])
-	if d.name(u.font["Encoding"]) != "Identity-H" && d.name(u.font["Encoding"]) != "Identity-V" {
+	if enc := d.name(u.font["Encoding"]); enc != "Identity-H" && enc != "Identity-V" {
 		return
 	}
 	if d.name(cid["Subtype"]) == "CIDFontType0" {
@@ -194,13 +194,7 @@ func (d *document) checkCIDFontType2(u *fontUse) {
 			d.found.add("6.2.11.4.1", "the embedded CIDFontType2 font lacks a glyph used for rendering", u.where)
 			continue
 		}
-		w, ok := widths[c]
-		if !ok {
-			w = 1000
-			if dw, ok := d.num(cid["DW"]); ok {
-				w = dw
-			}
-		}
+		w := d.cidWidth(cid, widths, c)
 		if a, ok := f.advance(g); ok && math.Abs(a-w) > 1 {
 			d.found.add("6.2.11.5", fmt.Sprintf("the W entry %g differs from the embedded glyph width %.0f", w, a), u.where)
 		}
@@ -240,6 +234,18 @@ func (d *document) cidWidths(cid pdfDict) map[int]float64 {
 		i += 3
 	}
 	return out
+}
+
+// cidWidth is the width of CID c: its W entry, else the CIDFont's DW, else
+// 1000.
+func (d *document) cidWidth(cid pdfDict, widths map[int]float64, c int) float64 {
+	if w, ok := widths[c]; ok {
+		return w
+	}
+	if dw, ok := d.num(cid["DW"]); ok {
+		return dw
+	}
+	return 1000
 }
 
 // checkType3Widths compares Widths with the glyph procedures' d0/d1 width.
@@ -313,13 +319,7 @@ func (d *document) checkCIDFontType0(u *fontUse, cid pdfDict) {
 		if g >= len(f.widths) || f.widths[g] < 0 {
 			continue
 		}
-		w, ok := widths[c]
-		if !ok {
-			w = 1000
-			if dw, ok := d.num(cid["DW"]); ok {
-				w = dw
-			}
-		}
+		w := d.cidWidth(cid, widths, c)
 		if math.Abs(f.widths[g]-w) > 1 {
 			d.found.add("6.2.11.5", fmt.Sprintf("the W entry %g differs from the embedded glyph width %.0f", w, f.widths[g]), u.where)
 		}

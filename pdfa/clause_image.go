@@ -3,6 +3,8 @@ package pdfa
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
+	"unicode/utf8"
 )
 
 // checkImage: 6.2.8 image dictionaries, 6.2.8.3 JPEG 2000, and the colour
@@ -19,18 +21,10 @@ func (d *document) checkImage(s *pdfStream, ctx *gfxCtx, gs gstate, where string
 	if n, ok := d.res(s.dict["Intent"]).(pdfName); ok && !renderingIntents[string(n)] {
 		d.found.add("6.2.8.1", "an image uses the rendering intent "+string(n), where)
 	}
-	if sm := d.res(s.dict["SMask"]); sm != nil {
-		if _, ok := sm.(*pdfStream); ok && ctx.page != nil {
-			ctx.page.transparency = true
-		}
+	if _, ok := d.res(s.dict["SMask"]).(*pdfStream); ok && ctx.page != nil {
+		ctx.page.transparency = true
 	}
-	isJPX := false
-	for _, f := range d.filters(s.dict) {
-		if f == "JPXDecode" {
-			isJPX = true
-		}
-	}
-	if isJPX {
+	if slices.Contains(d.filters(s.dict), "JPXDecode") {
 		d.checkJPX(s, where)
 	}
 	if m, _ := d.res(s.dict["ImageMask"]).(bool); m {
@@ -260,7 +254,7 @@ func (d *document) checkDeviceN(v pdfArray, ctx *gfxCtx) {
 
 // checkColorantName: 6.1.8 — names used as colorants are valid UTF-8.
 func (d *document) checkColorantName(n string) {
-	if !validUTF8(n) {
+	if !utf8.ValidString(n) {
 		d.found.add("6.1.8", "a colorant name is not valid UTF-8", "")
 	}
 }

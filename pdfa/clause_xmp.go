@@ -3,11 +3,11 @@ package pdfa
 import (
 	"bytes"
 	"encoding/xml"
+	"io"
 	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf16"
-	"unicode/utf8"
 )
 
 const (
@@ -57,10 +57,10 @@ func parseXML(data []byte) (*xmlElem, error) {
 	n := 0
 	for {
 		tok, err := dec.RawToken()
+		if err == io.EOF {
+			break
+		}
 		if err != nil {
-			if err.Error() == "EOF" {
-				break
-			}
 			return nil, err
 		}
 		switch t := tok.(type) {
@@ -192,11 +192,7 @@ func rdfValue(e *xmlElem, depth int) *xmpNode {
 		n.text = r
 		return n
 	}
-	var elems []*xmlElem
-	for _, c := range e.children {
-		elems = append(elems, c)
-	}
-	if len(elems) == 0 {
+	if len(e.children) == 0 {
 		n.text = e.text.String()
 		// Non-RDF attributes make a structure in shorthand form.
 		for _, a := range e.attrs {
@@ -208,7 +204,7 @@ func rdfValue(e *xmlElem, depth int) *xmpNode {
 		}
 		return n
 	}
-	c := elems[0]
+	c := e.children[0]
 	if c.name.Space == nsRDF {
 		switch c.name.Local {
 		case "Bag", "Seq", "Alt":
@@ -246,8 +242,7 @@ var (
 )
 
 // checkMetadata: 6.6 — the catalog's XMP metadata, PDF/A identification,
-// predefined and extension schemas. Other metadata streams are checked
-// against the same schemas.
+// predefined and extension schemas.
 func (d *document) checkMetadata(cat pdfDict) {
 	s, ok := d.res(cat["Metadata"]).(*pdfStream)
 	if !ok {
@@ -255,22 +250,21 @@ func (d *document) checkMetadata(cat pdfDict) {
 		d.found.add("6.6.4", "the file does not identify itself as PDF/A (no XMP metadata)", "catalog")
 		return
 	}
-	props, ext, ok := d.readXMP(s, "catalog metadata", nil)
+	props, ok := d.readXMP(s, "catalog metadata")
 	if !ok {
 		d.found.add("6.6.4", "the file does not identify itself as PDF/A-2", "catalog metadata")
 		return
 	}
-	d.xmpExt = ext
 	d.checkPDFAID(props)
 	d.checkInfoConsistency(props)
 }
 
-// readXMP parses one metadata stream and checks its schemas. parent holds
-// extension schemas that apply from the catalog.
-func (d *document) readXMP(s *pdfStream, where string, parent *extSchemas) ([]xmpProp, *extSchemas, bool) {
+// readXMP parses one metadata stream and checks its schemas against the
+// predefined ones and the extension schemas it defines.
+func (d *document) readXMP(s *pdfStream, where string) ([]xmpProp, bool) {
 	data, err := d.decodeStream(s)
 	if err != nil {
-		return nil, nil, false
+		return nil, false
 	}
 	data = xmpToUTF8(data)
 	if packetBytesRe.Match(data) {
@@ -282,20 +276,16 @@ func (d *document) readXMP(s *pdfStream, where string, parent *extSchemas) ([]xm
 	root, err := parseXML(data)
 	if err != nil {
 		d.found.add("6.6.2.1", "the metadata stream is not well-formed XMP: "+err.Error(), where)
-		return nil, nil, false
+		return nil, false
 	}
 	rdf := findRDF(root, 0)
 	if rdf == nil {
 		d.found.add("6.6.2.1", "the metadata stream contains no rdf:RDF", where)
-		return nil, nil, false
+		return nil, false
 	}
 	props := rdfProperties(rdf)
-	ext := d.readExtensions(props, where)
-	if parent != nil {
-		ext = parent.merge(ext)
-	}
-	d.checkSchemas(props, ext, where)
-	return props, ext, true
+	d.checkSchemas(props, d.readExtensions(props, where), where)
+	return props, true
 }
 
 // checkPDFAID: 6.6.4 — pdfaid:part 2, conformance A, B or U, prefix pdfaid.
@@ -338,8 +328,6 @@ func (d *document) checkPDFAID(props []xmpProp) {
 		}
 	}
 }
-
-func validUTF8(s string) bool { return utf8.ValidString(s) }
 
 // xmpToUTF8 converts a packet in UTF-16 or UTF-32 (allowed by XMP, found by
 // the pattern of its first character "<") to UTF-8.

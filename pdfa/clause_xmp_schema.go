@@ -12,25 +12,14 @@ type extSchemas struct {
 	types map[string]structType // value type name -> fields
 }
 
-func (e *extSchemas) merge(o *extSchemas) *extSchemas {
-	out := &extSchemas{props: map[string]map[string]string{}, types: map[string]structType{}}
-	for _, src := range []*extSchemas{e, o} {
-		if src == nil {
-			continue
-		}
-		for ns, m := range src.props {
-			if out.props[ns] == nil {
-				out.props[ns] = map[string]string{}
-			}
-			for k, v := range m {
-				out.props[ns][k] = v
-			}
-		}
-		for k, v := range src.types {
-			out.types[k] = v
-		}
+// propType is the value type an extension schema gives the property; e may
+// be nil.
+func (e *extSchemas) propType(ns, local string) (string, bool) {
+	if e == nil {
+		return "", false
 	}
-	return out
+	typ, ok := e.props[ns][local]
+	return typ, ok
 }
 
 // readExtensions reads pdfaExtension:schemas and checks 6.6.2.3.3.
@@ -131,39 +120,34 @@ func (d *document) checkSchemas(props []xmpProp, ext *extSchemas, where string) 
 		case nsPDFAEx, nsRDF, nsXML:
 			continue
 		case nsPDFAID:
-			if !map[string]bool{"part": true, "conformance": true, "amd": true, "corr": true}[p.local] {
+			if !pdfaidProps[p.local] {
 				d.found.add("6.6.2.3.1", "pdfaid:"+p.local+" is not defined", where)
 			}
 			continue
 		}
-		typ, known := "", false
-		if sch, ok := predefined[p.ns]; ok {
-			typ, known = sch[p.local]
-		}
-		if !known && ext != nil {
-			if m, ok := ext.props[p.ns]; ok {
-				typ, known = m[p.local]
-				if known && !d.validValue(p.val, typ, ext, 0) {
-					d.found.add("6.6.2.3.2", "the custom property "+p.prefix+":"+p.local+" does not match its value type", where)
-				}
-				if known {
-					continue
-				}
-			}
-		}
-		if !known {
-			if _, ok := predefined[p.ns]; ok {
-				d.found.add("6.6.2.3.1", "the property "+p.prefix+":"+p.local+" is not defined in its schema", where)
-			} else {
-				d.found.add("6.6.2.3.2", "the property "+p.prefix+":"+p.local+" uses a schema without an extension schema definition", where)
+		sch, isPredefined := predefined[p.ns]
+		if typ, ok := sch[p.local]; ok {
+			if !d.validValue(p.val, typ, ext, 0) {
+				d.found.add("6.6.2.3.1", "the property "+p.prefix+":"+p.local+" is not a valid "+typ, where)
 			}
 			continue
 		}
-		if !d.validValue(p.val, typ, ext, 0) {
-			d.found.add("6.6.2.3.1", "the property "+p.prefix+":"+p.local+" is not a valid "+typ, where)
+		if typ, ok := ext.propType(p.ns, p.local); ok {
+			if !d.validValue(p.val, typ, ext, 0) {
+				d.found.add("6.6.2.3.2", "the custom property "+p.prefix+":"+p.local+" does not match its value type", where)
+			}
+			continue
+		}
+		if isPredefined {
+			d.found.add("6.6.2.3.1", "the property "+p.prefix+":"+p.local+" is not defined in its schema", where)
+		} else {
+			d.found.add("6.6.2.3.2", "the property "+p.prefix+":"+p.local+" uses a schema without an extension schema definition", where)
 		}
 	}
 }
+
+// pdfaidProps are the properties of the PDF/A identification schema.
+var pdfaidProps = map[string]bool{"part": true, "conformance": true, "amd": true, "corr": true}
 
 var (
 	intRe      = regexp.MustCompile(`^[+-]?[0-9]+$`)
