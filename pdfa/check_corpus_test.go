@@ -153,6 +153,12 @@ func TestVeraPDFCorpus(t *testing.T) {
 	if got := pct(all.agree, all.files); got < 95 {
 		t.Errorf("overall agreement %.1f%%, want >= 95%%", got)
 	}
+	// A ratchet on top of the 95 %: a checker change that loses a
+	// file we agreed on fails here; raise it when agreement improves.
+	const agreed = 976
+	if all.files == 985 && all.agree < agreed {
+		t.Errorf("agreement fell to %d of %d files, was %d", all.agree, all.files, agreed)
+	}
 	if all.passOK != all.pass {
 		t.Errorf("%d of %d pass files rejected, want none", all.pass-all.passOK, all.pass)
 	}
