@@ -15,6 +15,9 @@ import (
 // SchemaVersion.
 const foldFilterName = "akte_fold_de"
 
+// pairsFilterName is the registered name of pairsFilter; the same rule holds.
+const pairsFilterName = "akte_pairs"
+
 // fold maps a lowercase term to plain ASCII letters the way Germans write without umlauts:
 // ä→ae, ö→oe, ü→ue, ß→ss; other letters with diacritics lose them (é→e, č→c), a few
 // letters without a decomposition get their usual Latin spelling (ø→o, æ→ae, ł→l, þ→th), and
@@ -93,12 +96,32 @@ func (foldFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
 	return input
 }
 
+// pairsFilter adds to a token stream the pairs of adjacent tokens, each joined by one space
+// and spanning both: "antrag auf ausstellung" → "antrag", "auf", "ausstellung", "antrag auf",
+// "auf ausstellung". Pairs cannot be mistaken for words, which never hold a space.
+type pairsFilter struct{}
+
+func (pairsFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
+	if len(input) < 2 {
+		return input
+	}
+	out := make(analysis.TokenStream, len(input), 2*len(input)-1)
+	copy(out, input)
+	for i := 1; i < len(input); i++ {
+		a, b := input[i-1], input[i]
+		term := make([]byte, 0, len(a.Term)+1+len(b.Term))
+		term = append(append(append(term, a.Term...), ' '), b.Term...)
+		out = append(out, &analysis.Token{Term: term, Start: a.Start, End: b.End, Position: a.Position, Type: analysis.AlphaNumeric})
+	}
+	return out
+}
+
 var (
 	registerOnce sync.Once
 	registerErr  error
 )
 
-// register adds the folding filter to Bleve's global registry, once per process. Bleve offers
+// register adds the folding and pairs filters and the words tokenizer to Bleve's global registry, once per process. Bleve offers
 // no other way to use a custom filter in a mapping it stores on disk; Open calls it before any
 // other use of Bleve by this package.
 func register() error {
@@ -107,6 +130,18 @@ func register() error {
 			func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
 				return foldFilter{}, nil
 			})
+		if registerErr == nil {
+			registerErr = registry.RegisterTokenFilter(pairsFilterName,
+				func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
+					return pairsFilter{}, nil
+				})
+		}
+		if registerErr == nil {
+			registerErr = registry.RegisterTokenizer(wordsTokenizerName,
+				func(map[string]any, *registry.Cache) (analysis.Tokenizer, error) {
+					return wordsTokenizer{}, nil
+				})
+		}
 	})
 	return registerErr
 }

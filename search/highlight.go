@@ -8,7 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/analysis"
 )
 
 // Fragment sizes, in bytes of body text.
@@ -47,26 +47,77 @@ func (f Fragment) HTML() string {
 	return b.String()
 }
 
-// fragments cuts up to n fragments from text around the matches Bleve located in the German
-// and the exact body field. Both fields are analysed from the same stored text by the same
-// tokenizer, so their byte offsets point into text alike. The fragments with the most distinct
-// matched words win; they come back in text order.
-func fragments(text string, locs search.FieldTermLocationMap, n int) []Fragment {
+// marker knows what a query's words look like after analysis, to find them in a hit's text.
+// Highlights are found this way, by analysing the stored text of the few hits on a page, so
+// the index keeps no term vectors.
+type marker struct {
+	exact  map[string]bool // one-token words, exact analysis
+	german map[string]bool // the same words, German analysis (not for names)
+	seqs   [][]string      // phrases: exact tokens in order
+}
+
+// add notes a one-token word's exact and German forms.
+func (m *marker) add(exact, german analysis.TokenStream) {
+	if m.exact == nil {
+		m.exact, m.german = map[string]bool{}, map[string]bool{}
+	}
+	for _, t := range exact {
+		m.exact[string(t.Term)] = true
+	}
+	for _, t := range german {
+		m.german[string(t.Term)] = true
+	}
+}
+
+func (m *marker) empty() bool { return len(m.exact) == 0 && len(m.seqs) == 0 }
+
+// spans returns the byte ranges of text where the query's words and phrases occur, sorted,
+// at most maxSpans of them.
+func (m *marker) spans(ix *Index, text string) []Span {
+	if m.empty() {
+		return nil
+	}
 	var spans []Span
-	for _, field := range []string{fieldText, fieldExact} {
-		for _, ls := range locs[field] {
-			for _, l := range ls {
-				s, e := int(l.Start), int(l.End)
-				if s < e && e <= len(text) && len(spans) < maxSpans {
-					spans = append(spans, Span{s, e})
+	add := func(s, e int) {
+		if s < e && e <= len(text) && len(spans) < maxSpans {
+			spans = append(spans, Span{s, e})
+		}
+	}
+	exact := ix.exact.Analyze([]byte(text))
+	for i, t := range exact {
+		if m.exact[string(t.Term)] {
+			add(t.Start, t.End)
+		}
+	next:
+		for _, seq := range m.seqs {
+			if i+len(seq) > len(exact) {
+				continue
+			}
+			for k, w := range seq {
+				if string(exact[i+k].Term) != w {
+					continue next
 				}
+			}
+			add(t.Start, exact[i+len(seq)-1].End)
+		}
+	}
+	if len(m.german) > 0 {
+		for _, t := range ix.german.Analyze([]byte(text)) {
+			if m.german[string(t.Term)] {
+				add(t.Start, t.End)
 			}
 		}
 	}
+	slices.SortFunc(spans, func(a, b Span) int { return cmp.Or(a.Start-b.Start, a.End-b.End) })
+	return spans
+}
+
+// fragments cuts up to n fragments from text around the sorted spans. The fragments with the
+// most distinct matched words win; they come back in text order.
+func fragments(text string, spans []Span, n int) []Fragment {
 	if len(spans) == 0 {
 		return nil
 	}
-	slices.SortFunc(spans, func(a, b Span) int { return cmp.Or(a.Start-b.Start, a.End-b.End) })
 	spans = mergeSpans(spans)
 
 	type cand struct {

@@ -13,20 +13,22 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/lang/de"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"go.etcd.io/bbolt"
 )
 
 // Options tune an Index. A nil *Options, and any zero field, mean the defaults.
 type Options struct {
-	BatchSize    int              // documents per batch; default 500
-	BatchBytes   int              // text bytes per batch; default 32 MiB
-	FlushDelay   time.Duration    // longest wait before a partial batch is committed; default 100 ms
-	QueueSize    int              // operations that may wait for the writer; default 2×BatchSize
-	MaxTextBytes int              // bytes of Doc.Text indexed; the rest is not searchable; default 1 MiB
-	LockTimeout  time.Duration    // how long Open waits for another holder of the directory; default 2 s
-	Now          func() time.Time // clock for naming a moved-aside index; default time.Now
+	BatchSize    int           // documents per batch; default 500
+	BatchBytes   int           // text bytes per batch; default 32 MiB
+	FlushDelay   time.Duration // longest wait before a partial batch is committed; default 100 ms
+	QueueSize    int           // operations that may wait for the writer; default 2×BatchSize
+	MaxTextBytes int           // bytes of Doc.Text indexed; the rest is not searchable; default 1 MiB
+	LockTimeout  time.Duration // how long Open waits for another holder of the directory; default 2 s
+	// ScanLimit is how many matching documents one search looks at before it stops (see
+	// Result.Capped); default 10,000, as many as a clerk could page through (MaxFrom).
+	ScanLimit int
+	Now       func() time.Time // clock for naming a moved-aside index; default time.Now
 }
 
 func (o *Options) withDefaults() Options {
@@ -48,6 +50,9 @@ func (o *Options) withDefaults() Options {
 	}
 	if r.MaxTextBytes <= 0 {
 		r.MaxTextBytes = 1 << 20
+	}
+	if r.ScanLimit <= 0 {
+		r.ScanLimit = 10000
 	}
 	if r.LockTimeout <= 0 {
 		r.LockTimeout = 2 * time.Second
@@ -109,7 +114,7 @@ func open(dir string, opts *Options) (ix *Index, created bool, err error) {
 		return nil, false, err
 	}
 	m := b.Mapping()
-	german, exact := m.AnalyzerNamed(de.AnalyzerName), m.AnalyzerNamed(analyzerExact)
+	german, exact := m.AnalyzerNamed(analyzerGerman), m.AnalyzerNamed(analyzerExact)
 	if german == nil || exact == nil {
 		b.Close()
 		return nil, false, fmt.Errorf("open search index %s: %w: analyzers missing from the index mapping", dir, ErrRebuild)

@@ -3,9 +3,11 @@ package search_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -373,5 +375,49 @@ func TestConcurrent(t *testing.T) {
 	}
 	if res := run(t, ix, search.Request{Query: "Bescheid"}); res.Total != writers*each {
 		t.Errorf("total %d, want %d", res.Total, writers*each)
+	}
+}
+
+// TestLaterOperationWins: with small batches committed concurrently, the last Put or Delete
+// of an ID decides what the index holds, however the operations fall into batches.
+func TestLaterOperationWins(t *testing.T) {
+	ix, _ := open(t, &search.Options{BatchSize: 2})
+	ctx := context.Background()
+	last := map[int]string{}    // document → its last word; "" if deleted last
+	words := map[int][]string{} // document → every word it was put with
+	put := func(n int, w, text string) {
+		if err := ix.Put(ctx, doc(n, "Titel", text)); err != nil {
+			t.Fatal(err)
+		}
+		last[n] = w
+		words[n] = append(words[n], w)
+	}
+	// Each round: a slow batch with document n, then a quick one changing n again, which
+	// could overtake it.
+	for r := range 60 {
+		n := 1 + r%6
+		w := fmt.Sprintf("wort%d", r)
+		put(n, w, w+strings.Repeat(" Füllwort", 20000))
+		put(100+r, "x", "x")
+		if r%3 == 2 {
+			if err := ix.Delete(ctx, id(n)); err != nil {
+				t.Fatal(err)
+			}
+			last[n] = ""
+		} else {
+			put(n, w+"b", w+"b")
+		}
+		put(200+r, "y", "y")
+	}
+	if err := ix.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for n, ws := range words {
+		for _, w := range ws {
+			got := find(t, ix, search.Request{Query: w, Size: search.MaxSize})
+			if want := w == last[n]; want != slices.Contains(got, id(n)) {
+				t.Errorf("document %d, word %s: found %v, want %v (last word %q)", n, w, !want, want, last[n])
+			}
+		}
 	}
 }

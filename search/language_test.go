@@ -105,9 +105,11 @@ func TestPhrasesAndExclusion(t *testing.T) {
 		{"Antrag Reisepass", []int{1, 20, 21}},
 		{`"Antrag auf Reisepass"`, []int{20}},
 		{`„Antrag auf Reisepass“`, []int{20}},
-		{`"Anträge auf Reisepässe"`, []int{20}}, // German forms in a phrase
-		{`"Reisepass Antrag"`, nil},             // order matters
-		{`"Reisepass"`, []int{1, 20, 21}},       // a one-word phrase is a word
+		{`"Anträge auf Reisepässe"`, nil},     // a phrase is exact: no German forms
+		{`"antrag AUF reisepass"`, []int{20}}, // up to case
+		{`"Antrag auf Reisepass gestellt"`, []int{20}},
+		{`"Reisepass Antrag"`, nil},       // order matters
+		{`"Reisepass"`, []int{1, 20, 21}}, // a one-word phrase is a word
 		{"E-Mail", []int{21}},
 		{"Antrag Reisepass -verloren", []int{1, 20}},
 		{`Reisepass -"Antrag folgt"`, []int{1, 20}},
@@ -148,7 +150,7 @@ func TestHighlight(t *testing.T) {
 		{"Reisepässe", 20, []string{"Reisepass"}, "<mark>Reisepass</mark> gestellt"},
 		{"Mueller", 10, []string{"Müller"}, "Frau <mark>Müller</mark>,"},
 		{"Steuer", 22, []string{"Steuer"}, "&lt;script&gt;"},
-		{`"Antrag auf Reisepass" Schalter`, 20, []string{"Antrag", "auf", "Reisepass", "Schalter"}, "<mark>Antrag</mark> <mark>auf</mark>"},
+		{`"Antrag auf Reisepass" Schalter`, 20, []string{"Antrag auf Reisepass", "Schalter"}, "<mark>Antrag auf Reisepass</mark> gestellt"},
 		{"Reisepass Mueller", 30, []string{"Reisepass", "Müller"}, "… "},
 	} {
 		res := run(t, ix, search.Request{Query: tc.query, Highlight: true})

@@ -9,7 +9,6 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/lang/de"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"golang.org/x/text/unicode/norm"
 )
@@ -17,7 +16,7 @@ import (
 // SchemaVersion is the version of the index layout: the mapping below, the analyzers, the fold
 // filter and the meaning of the fields. Change any of them and bump it; existing indexes are
 // then refused with ErrRebuild and rebuilt.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // Field names in the index.
 const (
@@ -35,35 +34,55 @@ const (
 	fieldCreated    = "created" // datetime
 )
 
-// analyzerExact: unicode tokenizer, lowercase, fold. "Müller" → "mueller", "Müll" → "muell".
-const analyzerExact = "akte_exact"
-
-// newMapping builds the index mapping; the fold filter must be registered (Open does it).
-// Design:
+// Analyzers, all on the words tokenizer (words.go):
 //
-//   - Body and title are indexed twice: with Bleve's German analyzer ("de": stop words,
-//     umlaut normalisation, light stemming, so "Reisepässe" matches "Reisepass") and with
-//     analyzerExact, which keeps "Müller" apart from "Müll" and lets "Mueller" match "Müller".
-//     Both keep term vectors: phrases need positions, highlighting needs offsets.
-//   - The body is stored once, in the German field, because highlight fragments are cut from it;
-//     the exact field's offsets point into the same text.
+//   - analyzerGerman: lowercase, German stop words, German normalisation, light stemmer —
+//     Bleve's "de" analyzer on our tokenizer. "Reisepässe" → "reisepass".
+//   - analyzerExact: lowercase, fold. "Müller" → "mueller", "Müll" → "muell".
+//   - analyzerExactPairs: analyzerExact, plus each two adjacent words joined by a space, for
+//     phrases: "Antrag auf Ausstellung" → "antrag", "auf", "ausstellung", "antrag auf", "auf
+//     ausstellung".
+const (
+	analyzerGerman     = "akte_de"
+	analyzerExact      = "akte_exact"
+	analyzerExactPairs = "akte_exact_pairs"
+)
+
+// newMapping builds the index mapping; the fold and pairs filters must be registered (Open does
+// it). Design:
+//
+//   - Body and title are indexed twice: with German analysis (stop words, umlaut
+//     normalisation, light stemming, so "Reisepässe" matches "Reisepass") and exactly, which
+//     keeps "Müller" apart from "Müll" and lets "Mueller" match "Müller".
+//   - No field keeps term vectors (positions and offsets). Phrases are matched on the pairs
+//     in the exact fields instead: "mit freundlichen Grüßen" is the two pair terms "mit
+//     freundlichen" and "freundlichen gruessen". A phrase of frequent words then reads two short postings lists
+//     instead of intersecting the positions of very long ones (plain Bleve phrases of frequent
+//     words took seconds at a million documents). A phrase of three or more words may match a
+//     document holding its pairs apart; for clerks' phrases that is rare and harmless.
+//     Highlights are found by analysing the stored text of the hits on the page (highlight.go).
+//   - The body is stored once, in the German field, because highlight fragments are cut from it.
 //   - Keyword fields are single terms with doc values (facets, sorting); nothing goes into
 //     Bleve's composite "_all" field, and documents carry no dynamic fields.
 //
-// Cost, measured with the first 1,000 documents of the search corpus (BenchmarkIndex1000; 3 KB
-// of text on average): 11.9 KB on disk per document, 3.9× the text. Of that, storing the body
-// is 2.1 KB (0.7× the text) and the exact field's term vectors are 3.2 KB; without them, exact
-// phrases ("Antrag auf", "Anna Müller") and highlights of exact-only matches ("Mueller" →
-// "Müller") would be lost.
+// Cost, measured with the first 50,000 documents of the search corpus (BenchmarkSearchMix; 3 KB
+// of text on average): see the README's search figures. Term vectors on the German and exact
+// fields had cost 5 KB per document (schema version 1, 10.8 KB per document in all).
 func newMapping() (*mapping.IndexMappingImpl, error) {
 	im := mapping.NewIndexMapping()
-	err := im.AddCustomAnalyzer(analyzerExact, map[string]any{
-		"type":          custom.Name,
-		"tokenizer":     unicode.Name,
-		"token_filters": []any{lowercase.Name, foldFilterName},
-	})
-	if err != nil {
-		return nil, err
+	for name, filters := range map[string][]any{
+		analyzerGerman:     {lowercase.Name, de.StopName, de.NormalizeName, de.LightStemmerName},
+		analyzerExact:      {lowercase.Name, foldFilterName},
+		analyzerExactPairs: {lowercase.Name, foldFilterName, pairsFilterName},
+	} {
+		err := im.AddCustomAnalyzer(name, map[string]any{
+			"type":          custom.Name,
+			"tokenizer":     wordsTokenizerName,
+			"token_filters": filters,
+		})
+		if err != nil {
+			return nil, err
+		}
 	}
 	im.DefaultAnalyzer = analyzerExact
 	im.IndexDynamic, im.StoreDynamic, im.DocValuesDynamic = false, false, false
@@ -71,7 +90,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	text := func(name, analyzer string, store bool) *mapping.FieldMapping {
 		f := mapping.NewTextFieldMapping()
 		f.Name, f.Analyzer, f.Store = name, analyzer, store
-		f.IncludeTermVectors, f.IncludeInAll, f.DocValues = true, false, false
+		f.IncludeTermVectors, f.IncludeInAll, f.DocValues = false, false, false
 		return f
 	}
 	kw := func(name string, store bool) *mapping.FieldMapping {
@@ -87,9 +106,11 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	}
 
 	dm := mapping.NewDocumentStaticMapping()
-	dm.AddFieldMappingsAt(fieldText, text(fieldText, de.AnalyzerName, true), text(fieldExact, analyzerExact, false))
-	dm.AddFieldMappingsAt(fieldTitle, text(fieldTitle, de.AnalyzerName, true), text(fieldTitleExact, analyzerExact, false))
-	dm.AddFieldMappingsAt(fieldNames, text(fieldNames, analyzerExact, false))
+	dm.AddFieldMappingsAt(fieldText, text(fieldText, analyzerGerman, true), text(fieldExact, analyzerExactPairs, false))
+	dm.AddFieldMappingsAt(fieldTitle, text(fieldTitle, analyzerGerman, true), text(fieldTitleExact, analyzerExactPairs, false))
+	dm.AddFieldMappingsAt(fieldNames, text(fieldNames, analyzerExactPairs, false))
+	// No composite "_all" field: every query names its fields.
+	dm.AddSubDocumentMapping("_all", mapping.NewDocumentDisabledMapping())
 	dm.AddFieldMappingsAt(fieldCitizen, kw(fieldCitizen, true))
 	dm.AddFieldMappingsAt(fieldClass, kw(fieldClass, true))
 	dm.AddFieldMappingsAt(fieldSource, kw(fieldSource, true))
@@ -109,9 +130,10 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 // and "ü" are the same letter to the German analyzer too.
 func bleveDoc(d *Doc, text string) map[string]any {
 	eff := d.effectiveDate()
+	text, title := norm.NFC.String(text), norm.NFC.String(d.Title)
 	m := map[string]any{
-		fieldText:    norm.NFC.String(text),
-		fieldTitle:   norm.NFC.String(d.Title),
+		fieldText:    text,
+		fieldTitle:   title,
 		fieldCitizen: d.Citizen,
 		fieldClass:   d.Class,
 		fieldSource:  d.Source,

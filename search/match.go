@@ -8,7 +8,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/lang/de"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 )
@@ -32,8 +31,8 @@ type fieldSpec struct {
 var (
 	// A word or phrase matches the German fields or the exact fields.
 	wordFields = []fieldSpec{
-		{fieldText, de.AnalyzerName, boostGerman},
-		{fieldTitle, de.AnalyzerName, boostGerman * boostTitle},
+		{fieldText, analyzerGerman, boostGerman},
+		{fieldTitle, analyzerGerman, boostGerman * boostTitle},
 		{fieldExact, analyzerExact, boostExact},
 		{fieldTitleExact, analyzerExact, boostExact * boostTitle},
 	}
@@ -45,12 +44,13 @@ var (
 	}
 )
 
-// termBuilder turns parsed terms into Bleve queries. It opens an index reader for the name
-// rule when it first needs one; close it after use.
+// termBuilder turns parsed terms into Bleve queries, and notes what to highlight. It opens an
+// index reader for the name rule when it first needs one; close it after use.
 type termBuilder struct {
 	ix     *Index
 	reader index.IndexReader
 	names  index.FieldDictContains
+	mark   marker
 }
 
 func (tb *termBuilder) close() {
@@ -59,64 +59,74 @@ func (tb *termBuilder) close() {
 	}
 }
 
-// build returns the query for one term, or nil if no field has anything to search for in it
-// (punctuation only). Each field gets a term query for a one-token term and a phrase query
-// otherwise ("E-Mail" is the phrase "e mail"); the fields are alternatives.
+// build returns the query for one term, or nil if it has nothing to search for in it
+// (punctuation only).
 //
-// The name rule (see ParseQuery): a term is a name when one of its words is capitalised and
-// every token of that word occurs in the names field; a name is matched in the exact fields
-// and the names field only.
+// A term of several exact tokens — a phrase, or a word the tokenizer splits, like "E-Mail" —
+// must have each pair of adjacent tokens among the pairs of one exact field (body, title or
+// names): exact words, in this order. A
+// term of one token matches the German and exact fields, title and body, as alternatives;
+// under the name rule (see ParseQuery: a capitalised word found in the names field) only the
+// exact fields and the names.
 func (tb *termBuilder) build(t Term) (query.Query, error) {
+	// Each analysis gets its own copy of the text: token filters change it in place.
+	exact := tb.ix.exact.Analyze([]byte(t.Text))
+	switch len(exact) {
+	case 0:
+		return nil, nil
+	case 1:
+	default:
+		seq := make([]string, len(exact))
+		for i, tok := range exact {
+			seq[i] = string(tok.Term)
+		}
+		if !t.Exclude {
+			tb.mark.seqs = append(tb.mark.seqs, seq)
+		}
+		var alts []query.Query
+		for _, f := range nameFields { // the exact fields
+			pairs := make([]query.Query, len(seq)-1)
+			for i := range pairs {
+				q := bleve.NewTermQuery(seq[i] + " " + seq[i+1])
+				q.SetField(f.name)
+				q.SetBoost(f.boost)
+				pairs[i] = q
+			}
+			if len(pairs) == 1 {
+				alts = append(alts, pairs[0])
+			} else {
+				alts = append(alts, bleve.NewConjunctionQuery(pairs...))
+			}
+		}
+		return bleve.NewDisjunctionQuery(alts...), nil
+	}
 	name, err := tb.isName(t.Text)
 	if err != nil {
 		return nil, err
 	}
-	// Each analysis gets its own copy of the text: token filters may change it in place.
-	exact := tb.ix.exact.Analyze([]byte(t.Text))
 	fields := nameFields
 	var german analysis.TokenStream // unused for a name: nameFields are all exact
 	if !name {
 		fields, german = wordFields, tb.ix.german.Analyze([]byte(t.Text))
 	}
-	span := positions(exact)
 	var qs []query.Query
 	for _, f := range fields {
 		toks := exact
-		if f.analyzer == de.AnalyzerName {
+		if f.analyzer == analyzerGerman {
 			toks = german
 		}
-		switch {
-		case len(toks) == 0:
+		if len(toks) != 1 { // German analysis drops stop words
 			continue
-		case positions(toks) < span:
-			// German analysis dropped a stop word at an end of the phrase: "Antrag auf" would
-			// become just "antrag". Only the exact fields keep its meaning.
-			continue
-		case len(toks) == 1:
-			q := bleve.NewTermQuery(string(toks[0].Term))
-			q.SetField(f.name)
-			q.SetBoost(f.boost)
-			qs = append(qs, q)
-		default:
-			q := bleve.NewMatchPhraseQuery(t.Text)
-			q.SetField(f.name)
-			q.Analyzer = f.analyzer
-			q.SetBoost(f.boost)
-			qs = append(qs, q)
 		}
+		q := bleve.NewTermQuery(string(toks[0].Term))
+		q.SetField(f.name)
+		q.SetBoost(f.boost)
+		qs = append(qs, q)
 	}
-	if len(qs) == 0 {
-		return nil, nil
+	if !t.Exclude {
+		tb.mark.add(exact, german)
 	}
 	return bleve.NewDisjunctionQuery(qs...), nil
-}
-
-// positions returns how many positions toks spans, gaps included.
-func positions(toks analysis.TokenStream) int {
-	if len(toks) == 0 {
-		return 0
-	}
-	return toks[len(toks)-1].Position - toks[0].Position + 1
 }
 
 // isName applies the name rule (see build) to a word or phrase.

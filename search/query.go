@@ -74,10 +74,11 @@ var filterNames = map[string]int{
 // no wildcards, regular expressions or fuzzy terms: '*', '?', '~' are just characters. Field
 // names are case-insensitive; filters cannot be excluded.
 //
-// How Search matches a word or phrase: in the title or the body, either with German analysis
-// (stop words dropped, plurals and umlauts reduced: "Reisepässe" finds "Reisepass") or exactly
-// up to case and ASCII folding ("Mueller" finds "Müller"); exact matches and title matches
-// rank higher. The name rule: a word written with a capital first letter whose folded form
+// How Search matches a word: in the title or the body, either with German analysis (stop words
+// dropped, plurals and umlauts reduced: "Reisepässe" finds "Reisepass") or exactly up to case
+// and ASCII folding ("Mueller" finds "Müller"); exact matches and title matches rank higher. A
+// phrase matches its words exactly (up to case and folding) and in this order, in the title,
+// the body or the names; so does a word the tokenizer splits, like "E-Mail". The name rule: a word written with a capital first letter whose folded form
 // occurs among the names (Doc.Names) of some indexed document is a name, and a name (or a
 // phrase containing one) is matched exactly only, and also against those names — so "Müller"
 // does not find "Müll", and "Schäfer" does not find "Schaf". Other capitalised words, i.e.

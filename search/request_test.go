@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -225,6 +226,93 @@ func TestSortAndPaging(t *testing.T) {
 		req.Role = search.Clerk
 		if _, err := ix.Search(context.Background(), req); !errors.Is(err, search.ErrInvalid) {
 			t.Errorf("%+v: error %v, want ErrInvalid", req, err)
+		}
+	}
+}
+
+// TestScanLimit: a search stops after ScanLimit matches and says so; a result that ends
+// exactly at the limit is whole.
+func TestScanLimit(t *testing.T) {
+	ix, _ := open(t, &search.Options{ScanLimit: 10})
+	var docs []search.Doc
+	for n := 1; n <= 25; n++ {
+		d := doc(n, "Schreiben", strings.Repeat("Bescheid ", 1+n%3))
+		if n <= 10 {
+			d.Text += " Mahnung"
+		}
+		d.Class = []string{"tax", "correspondence"}[n%2]
+		docs = append(docs, d)
+	}
+	fill(t, ix, docs...)
+	res := run(t, ix, search.Request{Query: "Bescheid", Facets: true})
+	if !res.Capped || res.Total != 10 || len(res.Hits) != search.DefaultSize && len(res.Hits) != 10 {
+		t.Errorf("capped search: capped %v, total %d, %d hits", res.Capped, res.Total, len(res.Hits))
+	}
+	sum := 0
+	for _, ft := range res.Facets["class"].Terms {
+		sum += ft.Count
+	}
+	if sum != 10 {
+		t.Errorf("capped facets count %d documents, want the 10 seen: %+v", sum, res.Facets["class"])
+	}
+	// Scores of the page are in order, and no hit is repeated.
+	seen := map[string]bool{}
+	for i, h := range res.Hits {
+		if seen[h.ID] || i > 0 && h.Score > res.Hits[i-1].Score {
+			t.Errorf("hit %d %s out of order or repeated: %+v", i, h.ID, res.Hits)
+		}
+		seen[h.ID] = true
+	}
+	if res := run(t, ix, search.Request{Query: "Mahnung"}); res.Capped || res.Total != 10 {
+		t.Errorf("exactly the limit: capped %v, total %d", res.Capped, res.Total)
+	}
+	if res := run(t, ix, search.Request{Query: "Mahnung Bescheid"}); res.Capped || res.Total != 10 {
+		t.Errorf("exactly the limit, two words: capped %v, total %d", res.Capped, res.Total)
+	}
+}
+
+// TestDateFilterAgainstBruteForce: date ranges made of whole years, partial years and open
+// ends find exactly the documents whose date lies within them.
+func TestDateFilterAgainstBruteForce(t *testing.T) {
+	ix, _ := open(t, nil)
+	var docs []search.Doc
+	for n := 1; n <= 60; n++ {
+		d := doc(n, "Schreiben", "Bescheid")
+		d.Date = day(2015+n%8, time.Month(1+n*7%12), 1+n*5%28)
+		if n%13 == 0 {
+			d.Date = time.Time{} // Created (2025-06-01) stands in
+		}
+		docs = append(docs, d)
+	}
+	fill(t, ix, docs...)
+	for _, r := range []struct{ from, to time.Time }{
+		{day(2017, 1, 1), day(2019, 12, 31)},
+		{day(2016, 3, 15), day(2019, 12, 31)},
+		{day(2016, 3, 15), day(2020, 2, 10)},
+		{day(2018, 5, 1), day(2018, 9, 30)},
+		{day(2018, 1, 1), day(2018, 1, 1)},
+		{day(2019, 1, 1), time.Time{}},
+		{time.Time{}, day(2017, 6, 30)},
+		{day(2030, 1, 1), time.Time{}},
+		{day(2025, 6, 1), day(2025, 6, 1)},
+	} {
+		var want []string
+		for _, d := range docs {
+			eff := d.Date
+			if eff.IsZero() {
+				eff = d.Created
+			}
+			if (r.from.IsZero() || !eff.Before(r.from)) && (r.to.IsZero() || eff.Before(r.to.AddDate(0, 0, 1))) {
+				want = append(want, d.ID)
+			}
+		}
+		got := find(t, ix, search.Request{Query: "Bescheid", DateFrom: r.from, DateTo: r.to, Size: 100})
+		if !sameSet(got, want) {
+			t.Errorf("%v–%v: %d hits, want %d", r.from.Format(time.DateOnly), r.to.Format(time.DateOnly), len(got), len(want))
+		}
+		got = find(t, ix, search.Request{DateFrom: r.from, DateTo: r.to, Size: 100})
+		if !sameSet(got, want) {
+			t.Errorf("%v–%v without words: %d hits, want %d", r.from.Format(time.DateOnly), r.to.Format(time.DateOnly), len(got), len(want))
 		}
 	}
 }

@@ -4,11 +4,10 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
+	"strconv"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -49,8 +48,11 @@ type Request struct {
 
 // Result is one page of hits.
 type Result struct {
-	Hits   []Hit
-	Total  int              // documents matching, over all pages
+	Hits  []Hit
+	Total int // documents matching, over all pages; a lower bound if Capped
+	// Capped: more than Options.ScanLimit documents match. The search stopped there: Total is
+	// the limit, the page holds the best of the documents seen, and Facets count those.
+	Capped bool
 	Facets map[string]Facet // "class", "year", "source", "status"; nil unless asked for
 	Took   time.Duration
 }
@@ -99,44 +101,21 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	if plan == nil { // nothing can match
 		return &Result{Hits: []Hit{}, Facets: emptyFacets(req.Facets), Took: time.Since(start)}, nil
 	}
-	sr := bleve.NewSearchRequestOptions(plan.query, plan.size, req.From, false)
-	sr.Fields = []string{fieldTitle, fieldDate, fieldCitizen, fieldClass, fieldSource, fieldStatus}
-	if req.Highlight {
-		sr.Fields = append(sr.Fields, fieldText)
-		sr.IncludeLocations = true
-	}
-	if plan.byDate {
-		sr.SortBy([]string{"-" + fieldDate, "_id"})
-	} else {
-		sr.SortBy([]string{"-_score", "-" + fieldDate, "_id"})
-	}
-	if req.Facets {
-		for f, n := range facetSizes {
-			sr.AddFacet(f, bleve.NewFacetRequest(f, n))
-		}
-	}
-	res, err := ix.b.SearchInContext(ctx, sr)
+	out, err := ix.collect(ctx, plan, req)
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, fmt.Errorf("search: %w", err)
+		return nil, err
 	}
-	out := &Result{Hits: make([]Hit, 0, len(res.Hits)), Total: int(res.Total), Took: time.Since(start)}
-	for _, dm := range res.Hits {
-		out.Hits = append(out.Hits, hitOf(dm, req.Highlight))
-	}
-	if req.Facets {
-		out.Facets = facetsOf(res.Facets)
-	}
+	out.Took = time.Since(start)
 	return out, nil
 }
 
 // plan is a validated request turned into a Bleve query.
 type plan struct {
-	query  query.Query
-	size   int
-	byDate bool
+	query   query.Query
+	size    int
+	byDate  bool
+	noWords bool   // nothing to score
+	mark    marker // what to highlight
 }
 
 // plan validates req and builds its query; nil means nothing can match.
@@ -149,22 +128,31 @@ func (ix *Index) plan(req Request) (*plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	filters, ok, err := filtersOf(req, q, statuses)
+	filters, hidden, ok, err := ix.filtersOf(req, q, statuses)
 	if err != nil || !ok {
 		return nil, err
 	}
-	must, mustNot, ok, err := ix.terms(q)
+	must, mustNot, ok, err := ix.terms(q, &p.mark)
 	if err != nil || !ok {
 		return nil, err
 	}
 	bq := bleve.NewBooleanQuery()
-	if len(must) > 0 {
-		bq.AddMust(bleve.NewConjunctionQuery(must...))
-		bq.AddFilter(bleve.NewConjunctionQuery(filters...))
-	} else {
+	switch {
+	case len(must) > 0:
+		// Filters join the words in one conjunction, which skips ahead on the most selective
+		// list; Bleve's boolean filter clause instead tests every document the words match.
+		// A filter adds the same score to every hit, so the order is unchanged.
+		bq.AddMust(bleve.NewConjunctionQuery(append(must, filters...)...))
+	case len(filters) > 0:
 		// No words to score: the filters drive the search, and relevance is meaningless.
 		bq.AddMust(bleve.NewConjunctionQuery(filters...))
-		p.byDate = true
+		p.byDate, p.noWords = true, true
+	default:
+		bq.AddMust(bleve.NewMatchAllQuery())
+		p.byDate, p.noWords = true, true
+	}
+	if len(hidden) > 0 {
+		mustNot = append(mustNot, anyTerm(fieldStatus, hidden))
 	}
 	if len(mustNot) > 0 {
 		bq.AddMustNot(mustNot...)
@@ -224,12 +212,23 @@ func validate(req Request) (*plan, []string, error) {
 	return p, statuses, nil
 }
 
-// filtersOf returns the filter queries of req and q; ok is false if nothing can match.
-func filtersOf(req Request, q *Query, statuses []string) (filters []query.Query, ok bool, err error) {
+// filtersOf returns the filter queries of req and q, and the statuses to hide; ok is false if
+// nothing can match. Most records are active, so while active ones are to be shown, the
+// other statuses are excluded (short postings lists) rather than the visible ones required
+// (one entry per document).
+func (ix *Index) filtersOf(req Request, q *Query, statuses []string) (filters []query.Query, hidden []string, ok bool, err error) {
 	if len(statuses) == 0 {
-		return nil, false, nil
+		return nil, nil, false, nil
 	}
-	filters = []query.Query{anyTerm(fieldStatus, statuses)}
+	if slices.Contains(statuses, StatusActive) {
+		for _, s := range []string{StatusRestricted, StatusDisposed} {
+			if !slices.Contains(statuses, s) {
+				hidden = append(hidden, s)
+			}
+		}
+	} else {
+		filters = []query.Query{anyTerm(fieldStatus, statuses)}
+	}
 	for _, f := range []struct {
 		field string
 		vals  []string
@@ -240,31 +239,96 @@ func filtersOf(req Request, q *Query, statuses []string) (filters []query.Query,
 	}
 	from, to := laterDay(req.DateFrom, q.From), earlierDay(req.DateTo, q.To)
 	if from.IsZero() && to.IsZero() {
-		return filters, true, nil
+		return filters, hidden, true, nil
 	}
 	if !to.IsZero() {
 		to = to.AddDate(0, 0, 1) // bis: is inclusive
 	}
 	if !from.IsZero() && !to.IsZero() && !to.After(from) {
-		return nil, false, nil
+		return nil, nil, false, nil
 	}
 	for _, d := range []time.Time{from, to} {
 		if !d.IsZero() && (d.Before(minDate) || d.After(maxDate)) {
-			return nil, false, fmt.Errorf("search: %w: dates must lie between %d and %d", ErrInvalid, minDate.Year(), maxDate.Year()-1)
+			return nil, nil, false, fmt.Errorf("search: %w: dates must lie between %d and %d", ErrInvalid, minDate.Year(), maxDate.Year()-1)
 		}
 	}
-	incl, excl := true, false
-	dq := bleve.NewDateRangeInclusiveQuery(from, to, &incl, &excl)
-	dq.SetField(fieldDate)
-	return append(filters, dq), true, nil
+	dq, err := ix.dateFilter(from, to)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	return append(filters, dq), hidden, true, nil
+}
+
+// dateFilter matches documents whose effective date lies in [from, to), either bound zero
+// meaning open. Whole calendar years in the range become terms of the year field — only the
+// years some document has — and only the partial years at the ends are date ranges. A date
+// range is a disjunction over many prefix-coded terms, so a filter of three whole years had
+// cost more than the words it filtered.
+func (ix *Index) dateFilter(from, to time.Time) (query.Query, error) {
+	if from.IsZero() {
+		from = minDate
+	}
+	if to.IsZero() {
+		to = maxDate
+	}
+	dateRange := func(a, b time.Time) query.Query {
+		incl, excl := true, false
+		dq := bleve.NewDateRangeInclusiveQuery(a, b, &incl, &excl)
+		dq.SetField(fieldDate)
+		return dq
+	}
+	yearStart := func(y int) time.Time { return time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC) }
+	first, last := from.Year(), to.Year()-1 // whole years first..last
+	if !from.Equal(yearStart(from.Year())) {
+		first++
+	}
+	if first > last {
+		return dateRange(from, to), nil
+	}
+	var parts []query.Query
+	if from.Before(yearStart(first)) {
+		parts = append(parts, dateRange(from, yearStart(first)))
+	}
+	if yearStart(last + 1).Before(to) {
+		parts = append(parts, dateRange(yearStart(last+1), to))
+	}
+	dict, err := ix.b.FieldDict(fieldYear)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	defer dict.Close()
+	var years []string
+	for {
+		e, err := dict.Next()
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		if e == nil {
+			break
+		}
+		if y, err := strconv.Atoi(e.Term); err == nil && first <= y && y <= last {
+			years = append(years, e.Term)
+		}
+	}
+	if len(years) > 0 {
+		parts = append(parts, anyTerm(fieldYear, years))
+	}
+	switch len(parts) {
+	case 0:
+		return bleve.NewMatchNoneQuery(), nil
+	case 1:
+		return parts[0], nil
+	}
+	return bleve.NewDisjunctionQuery(parts...), nil
 }
 
 // terms returns the queries for the words and phrases of q that must and must not match; ok
 // is false if nothing can match. Words with nothing searchable in them, like "&", are left
 // out; if every word is, nothing matches (rather than everything).
-func (ix *Index) terms(q *Query) (must, mustNot []query.Query, ok bool, err error) {
+func (ix *Index) terms(q *Query, mark *marker) (must, mustNot []query.Query, ok bool, err error) {
 	tb := &termBuilder{ix: ix}
 	defer tb.close()
+	defer func() { *mark = tb.mark }()
 	words := 0
 	for _, t := range q.Terms {
 		tq, err := tb.build(t)
@@ -320,41 +384,6 @@ func dayOrZero(t time.Time) time.Time {
 		return t
 	}
 	return dayStart(t)
-}
-
-// hitOf turns a Bleve hit into ours.
-func hitOf(dm *search.DocumentMatch, highlight bool) Hit {
-	str := func(f string) string { s, _ := dm.Fields[f].(string); return s }
-	h := Hit{
-		ID: dm.ID, Score: dm.Score, Title: str(fieldTitle),
-		Citizen: str(fieldCitizen), Class: str(fieldClass), Source: str(fieldSource), Status: str(fieldStatus),
-	}
-	if t, err := time.Parse(time.RFC3339, str(fieldDate)); err == nil {
-		h.Date = t.UTC()
-	}
-	if highlight {
-		h.Fragments = fragments(str(fieldText), dm.Locations, maxFragments)
-	}
-	return h
-}
-
-func facetsOf(fr search.FacetResults) map[string]Facet {
-	out := emptyFacets(true)
-	for name, r := range fr {
-		var f Facet
-		for _, t := range r.Terms.Terms() {
-			f.Terms = append(f.Terms, FacetTerm{Value: t.Term, Count: t.Count})
-		}
-		slices.SortStableFunc(f.Terms, func(a, b FacetTerm) int {
-			if a.Count != b.Count {
-				return b.Count - a.Count
-			}
-			return strings.Compare(a.Value, b.Value)
-		})
-		f.Other = r.Other
-		out[name] = f
-	}
-	return out
 }
 
 func emptyFacets(asked bool) map[string]Facet {

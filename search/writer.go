@@ -1,9 +1,12 @@
 package search
 
 import (
+	"sync"
+
 	"context"
 	"errors"
 	"fmt"
+	"github.com/blevesearch/bleve/v2"
 	"time"
 )
 
@@ -98,9 +101,17 @@ func (ix *Index) enqueue(ctx context.Context, o op) error {
 	}
 }
 
-// writer is the only goroutine writing to the Bleve index. It collects operations into a batch
-// and commits it when it holds BatchSize documents or BatchBytes of text, FlushDelay after its
-// first operation, on Flush, and on Close. Failed commits are recorded for the next caller.
+// committers is how many batches may be committed at once. Bleve builds a batch's segment in
+// the calling goroutine, single-threaded; two at a time keep both cores busy while one batch
+// is being built and the next analysed.
+const committers = 2
+
+// writer is the only goroutine that decides what goes into the Bleve index. It collects
+// operations into a batch and commits it when it holds BatchSize documents or BatchBytes of
+// text, FlushDelay after its first operation, on Flush, and on Close. Up to committers
+// batches are committed concurrently, but never two holding the same ID: a batch touching an
+// ID still in flight waits for the batches in flight, so the later operation on an ID always
+// wins. Failed commits are recorded for the next caller.
 func (ix *Index) writer() {
 	defer close(ix.done)
 	batch := ix.b.NewBatch()
@@ -110,6 +121,22 @@ func (ix *Index) writer() {
 	timer.Stop()
 	armed := false
 
+	var (
+		wg       sync.WaitGroup
+		slots    = make(chan struct{}, committers)
+		flightMu sync.Mutex
+		inFlight = map[string]int{}
+	)
+	busy := func(ids []string) bool {
+		flightMu.Lock()
+		defer flightMu.Unlock()
+		for _, id := range ids {
+			if inFlight[id] > 0 {
+				return true
+			}
+		}
+		return false
+	}
 	commit := func() {
 		if armed {
 			timer.Stop()
@@ -118,16 +145,38 @@ func (ix *Index) writer() {
 		if len(ids) == 0 {
 			return
 		}
-		if err := ix.b.Batch(batch); err != nil {
-			ix.fail(ids, 0, err)
+		if busy(ids) {
+			wg.Wait()
 		}
-		batch.Reset()
-		ids, size = ids[:0], 0
+		slots <- struct{}{}
+		flightMu.Lock()
+		for _, id := range ids {
+			inFlight[id]++
+		}
+		flightMu.Unlock()
+		wg.Add(1)
+		go func(b *bleve.Batch, ids []string) {
+			defer wg.Done()
+			if err := ix.b.Batch(b); err != nil {
+				ix.fail(ids, 0, err)
+			}
+			flightMu.Lock()
+			for _, id := range ids {
+				if inFlight[id]--; inFlight[id] == 0 {
+					delete(inFlight, id)
+				}
+			}
+			flightMu.Unlock()
+			<-slots
+		}(batch, ids)
+		batch = ix.b.NewBatch()
+		ids, size = nil, 0
 	}
 	handle := func(o op) {
 		switch o.kind {
 		case opFlush:
 			commit()
+			wg.Wait()
 			o.flushed <- ix.takeErr()
 			return
 		case opPut:
@@ -162,6 +211,7 @@ func (ix *Index) writer() {
 					handle(o)
 				default:
 					commit()
+					wg.Wait()
 					return
 				}
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -86,7 +87,11 @@ func runSearch(ctx context.Context, g *globals, req archive.SearchRequest, stdou
 		}
 	}
 	tw.Flush()
-	fmt.Fprintf(stdout, "%d hits (%d–%d shown) in %s\n", res.Total, min(req.From+1, res.Total), req.From+len(res.Hits), res.Took.Round(time.Microsecond))
+	total := strconv.Itoa(res.Total)
+	if res.Capped {
+		total = "more than " + total // the search stopped there; facets count those
+	}
+	fmt.Fprintf(stdout, "%s hits (%d–%d shown) in %s\n", total, min(req.From+1, res.Total), req.From+len(res.Hits), res.Took.Round(time.Microsecond))
 	for _, name := range []string{"class", "year", "source", "status"} {
 		f, ok := res.Facets[name]
 		if !ok {

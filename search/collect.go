@@ -1,0 +1,299 @@
+package search
+
+import (
+	"container/heap"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2/numeric"
+	"github.com/blevesearch/bleve/v2/search"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// collect runs a plan against one snapshot of the index: it walks the matches, keeps the
+// best From+Size of them, counts facets, and stops after Options.ScanLimit matches. Bleve's
+// own collector has no such limit: a word in half of a million documents made it score,
+// sort and count all of them, 100 ms and more per search. With the limit, a search costs at
+// most ScanLimit matches; past it, Total is a lower bound, the page is the best of the
+// matches seen, and facets count those (Result.Capped says so).
+func (ix *Index) collect(ctx context.Context, p *plan, req Request) (*Result, error) {
+	adv, err := ix.b.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	defer r.Close()
+	opts := search.SearcherOptions{}
+	if p.noWords {
+		opts.Score = "none"
+	}
+	s, err := p.query.Searcher(ctx, r, ix.b.Mapping(), opts)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	defer s.Close()
+
+	keep := req.From + p.size
+	sctx := &search.SearchContext{
+		DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize()+keep+1, 0),
+		IndexReader:       r,
+	}
+	var dvFields []string
+	if p.byDate {
+		dvFields = append(dvFields, fieldDate)
+	}
+	var fc *facetCounter
+	if req.Facets {
+		fc = newFacetCounter()
+		dvFields = append(dvFields, fc.fields()...)
+	}
+	var dv index.DocValueReader
+	if len(dvFields) > 0 {
+		if dv, err = r.DocValueReader(dvFields); err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+	}
+
+	h := &hitHeap{byDate: p.byDate}
+	var date int64
+	visit := func(field string, term []byte) {
+		if field == fieldDate {
+			if pc := numeric.PrefixCoded(term); isShift0(pc) {
+				date, _ = pc.Int64()
+			}
+			return
+		}
+		if fc != nil {
+			fc.add(field, term)
+		}
+	}
+	n, capped := 0, false
+	for {
+		if n%1024 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		dm, err := s.Next(sctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		if dm == nil {
+			break
+		}
+		if dv != nil {
+			date = 0
+			if err := dv.VisitDocValues(dm.IndexInternalID, visit); err != nil {
+				return nil, fmt.Errorf("search: %w", err)
+			}
+		}
+		h.offer(entry{dm: dm, date: date, seq: n}, keep, sctx.DocumentMatchPool)
+		n++
+		if n >= ix.opts.ScanLimit {
+			// Stop unless nothing more matches: a page that ends exactly at the limit is whole.
+			next, err := s.Next(sctx)
+			if err == nil && next != nil {
+				capped = true
+			}
+			break
+		}
+	}
+
+	out := &Result{Hits: []Hit{}, Total: n, Capped: capped}
+	page := h.sorted()
+	for _, e := range page[min(req.From, len(page)):] {
+		hit, err := loadHit(r, e.dm, req.Highlight)
+		if err != nil {
+			return nil, err
+		}
+		if req.Highlight {
+			hit.Fragments = fragments(hit.text, p.mark.spans(ix, hit.text), maxFragments)
+		}
+		out.Hits = append(out.Hits, hit.Hit)
+	}
+	if fc != nil {
+		out.Facets = fc.result()
+	}
+	return out, nil
+}
+
+func isShift0(pc numeric.PrefixCoded) bool {
+	s, err := pc.Shift()
+	return err == nil && s == 0
+}
+
+// loadedHit is a hit with its stored body text, for highlighting.
+type loadedHit struct {
+	Hit
+	text string
+}
+
+// loadHit reads the stored fields of one match.
+func loadHit(r index.IndexReader, dm *search.DocumentMatch, withText bool) (loadedHit, error) {
+	id, err := r.ExternalID(dm.IndexInternalID)
+	if err != nil {
+		return loadedHit{}, fmt.Errorf("search: %w", err)
+	}
+	doc, err := r.Document(id)
+	if err != nil {
+		return loadedHit{}, fmt.Errorf("search: %w", err)
+	}
+	h := loadedHit{Hit: Hit{ID: id, Score: dm.Score}}
+	if doc == nil { // deleted after the match: cannot happen within one snapshot
+		return h, nil
+	}
+	doc.VisitFields(func(f index.Field) {
+		if df, ok := f.(index.DateTimeField); ok && f.Name() == fieldDate {
+			if t, _, err := df.DateTime(); err == nil {
+				h.Date = t.UTC()
+			}
+			return
+		}
+		tf, ok := f.(index.TextField)
+		if !ok {
+			return
+		}
+		switch f.Name() {
+		case fieldTitle:
+			h.Title = tf.Text()
+		case fieldCitizen:
+			h.Citizen = tf.Text()
+		case fieldClass:
+			h.Class = tf.Text()
+		case fieldSource:
+			h.Source = tf.Text()
+		case fieldStatus:
+			h.Status = tf.Text()
+		case fieldText:
+			if withText {
+				h.text = tf.Text()
+			}
+		}
+	})
+	return h, nil
+}
+
+// entry is a match on its way to the page. seq is its place among the matches: ties in score
+// or date keep the index's order.
+type entry struct {
+	dm   *search.DocumentMatch
+	date int64 // Unix nanoseconds, when sorting by date
+	seq  int
+}
+
+// hitHeap keeps the best entries seen, the worst on top.
+type hitHeap struct {
+	byDate bool
+	e      []entry
+}
+
+// better reports whether a ranks before b on the page.
+func (h *hitHeap) better(a, b entry) bool {
+	if h.byDate {
+		if a.date != b.date {
+			return a.date > b.date
+		}
+	} else if a.dm.Score != b.dm.Score {
+		return a.dm.Score > b.dm.Score
+	}
+	return a.seq < b.seq
+}
+
+func (h *hitHeap) Len() int           { return len(h.e) }
+func (h *hitHeap) Less(i, j int) bool { return h.better(h.e[j], h.e[i]) }
+func (h *hitHeap) Swap(i, j int)      { h.e[i], h.e[j] = h.e[j], h.e[i] }
+func (h *hitHeap) Push(x any)         { h.e = append(h.e, x.(entry)) }
+func (h *hitHeap) Pop() any {
+	x := h.e[len(h.e)-1]
+	h.e = h.e[:len(h.e)-1]
+	return x
+}
+
+// offer keeps e if it is among the best keep entries, returning what falls out to the pool.
+func (h *hitHeap) offer(e entry, keep int, pool *search.DocumentMatchPool) {
+	switch {
+	case len(h.e) < keep:
+		heap.Push(h, e)
+	case keep > 0 && h.better(e, h.e[0]):
+		pool.Put(h.e[0].dm)
+		h.e[0] = e
+		heap.Fix(h, 0)
+	default:
+		pool.Put(e.dm)
+	}
+}
+
+// sorted returns the kept entries, best first.
+func (h *hitHeap) sorted() []entry {
+	out := slices.Clone(h.e)
+	slices.SortFunc(out, func(a, b entry) int {
+		if h.better(a, b) {
+			return -1
+		}
+		return 1
+	})
+	return out
+}
+
+// facetCounter counts the values of the facet fields over the matches.
+type facetCounter struct {
+	counts map[string]map[string]int
+}
+
+func newFacetCounter() *facetCounter {
+	fc := &facetCounter{counts: map[string]map[string]int{}}
+	for f := range facetSizes {
+		fc.counts[f] = map[string]int{}
+	}
+	return fc
+}
+
+func (fc *facetCounter) fields() []string {
+	var fs []string
+	for f := range facetSizes {
+		fs = append(fs, f)
+	}
+	slices.Sort(fs)
+	return fs
+}
+
+func (fc *facetCounter) add(field string, term []byte) {
+	if m := fc.counts[field]; m != nil {
+		m[string(term)]++
+	}
+}
+
+// result returns each facet's most frequent values (ties by value), at most facetSizes of
+// them, and in Other the count of the rest.
+func (fc *facetCounter) result() map[string]Facet {
+	out := make(map[string]Facet, len(fc.counts))
+	for field, m := range fc.counts {
+		f := Facet{Terms: make([]FacetTerm, 0, len(m))}
+		for v, c := range m {
+			f.Terms = append(f.Terms, FacetTerm{Value: v, Count: c})
+		}
+		slices.SortFunc(f.Terms, func(a, b FacetTerm) int {
+			if a.Count != b.Count {
+				return b.Count - a.Count
+			}
+			return strings.Compare(a.Value, b.Value)
+		})
+		if n := facetSizes[field]; len(f.Terms) > n {
+			for _, t := range f.Terms[n:] {
+				f.Other += t.Count
+			}
+			f.Terms = f.Terms[:n]
+		}
+		if len(f.Terms) == 0 {
+			f.Terms = nil
+		}
+		out[field] = f
+	}
+	return out
+}

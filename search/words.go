@@ -1,0 +1,100 @@
+package search
+
+import (
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+)
+
+// wordsTokenizerName is the registered name of wordsTokenizer; like the filters in fold.go it
+// is stored in index mappings and must not change without a new SchemaVersion.
+const wordsTokenizerName = "akte_words"
+
+// wordsTokenizer splits text into words: runs of letters, digits and combining marks. A
+// single '.' or ',' between two digits stays inside a number ("1.234,56", "15.02.2024"), a
+// single '.' or apostrophe between two letters inside a word ("z.B", "Müller's"); anything
+// else separates words ("E-Mail" is "E" and "Mail"). This is the part of Unicode word
+// segmentation (UAX #29) that German office text needs, several times faster than Bleve's
+// "unicode" tokenizer, which had been a third of the indexing time. Offsets are bytes of the
+// input; positions count words from 1.
+type wordsTokenizer struct{}
+
+func (wordsTokenizer) Tokenize(input []byte) analysis.TokenStream {
+	out := make(analysis.TokenStream, 0, len(input)/6)
+	start, pos := -1, 0
+	letters := false
+	emit := func(end int) {
+		pos++
+		typ := analysis.Numeric
+		if letters {
+			typ = analysis.AlphaNumeric
+		}
+		out = append(out, &analysis.Token{Term: input[start:end:end], Start: start, End: end, Position: pos, Type: typ})
+		start, letters = -1, false
+	}
+	for i := 0; i < len(input); {
+		r, n := rune(input[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRune(input[i:])
+		}
+		switch k := wordClass(r); {
+		case k != 0:
+			if start < 0 {
+				start = i
+			}
+			letters = letters || k == classLetter
+		case start >= 0 && joins(r, input[:i], input[i+n:]):
+			// stays inside the word
+		case start >= 0:
+			emit(i)
+		}
+		i += n
+	}
+	if start >= 0 {
+		emit(len(input))
+	}
+	return out
+}
+
+const (
+	classLetter = 1
+	classDigit  = 2
+	classMark   = 3
+)
+
+// wordClass says whether r belongs to a word, and as what; 0 means it does not.
+func wordClass(r rune) int {
+	switch {
+	case 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z':
+		return classLetter
+	case '0' <= r && r <= '9':
+		return classDigit
+	case r < utf8.RuneSelf:
+		return 0
+	case unicode.IsLetter(r):
+		return classLetter
+	case unicode.IsDigit(r):
+		return classDigit
+	case unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r):
+		return classMark
+	}
+	return 0
+}
+
+// joins reports whether the separator r, between before and after, stays inside a word: '.'
+// or ',' between digits, '.' or an apostrophe between letters.
+func joins(r rune, before, after []byte) bool {
+	if r != '.' && r != ',' && r != '\'' && r != '’' {
+		return false
+	}
+	p, _ := utf8.DecodeLastRune(before)
+	q, _ := utf8.DecodeRune(after)
+	a, b := wordClass(p), wordClass(q)
+	if r == '.' || r == ',' {
+		if a == classDigit && b == classDigit {
+			return true
+		}
+	}
+	return r != ',' && a == classLetter && b == classLetter
+}
