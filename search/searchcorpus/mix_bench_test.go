@@ -71,10 +71,47 @@ func runMix(b *testing.B, docs int) {
 	b.ReportMetric(float64(size)/float64(docs), "index-bytes/doc")
 	b.Logf("index: %d docs, %.1f MB on disk, peak RSS %s", docs, float64(size)/1e6, peakRSS())
 
-	quiet := runQueries(ctx, b, idx, g)
+	ours := func(ctx context.Context, q searchcorpus.QuerySpec) ([]string, error) {
+		res, err := idx.Search(ctx, q.Request(search.Clerk))
+		if err != nil {
+			return nil, err
+		}
+		ids := make([]string, len(res.Hits))
+		for i, h := range res.Hits {
+			ids[i] = h.ID
+		}
+		return ids, nil
+	}
+	var pg *pgMix
+	if *benchPG != "" {
+		pg = openPG(ctx, b, *benchPG, g, docs)
+		defer pg.close(ctx)
+	}
+
+	quiet := runQueries(ctx, b, ours, g)
 	report(b, "quiet", quiet)
+	if pg != nil {
+		pgQuiet := runQueries(ctx, b, pg.search, g)
+		report(b, "pg-quiet", pgQuiet)
+		compare(b, "quiet", quiet, pgQuiet)
+	}
 
 	// The same mix while ingest continues at 20 docs/s.
+	busy := whileIngesting(b, docs, func(d search.Doc) error { return idx.Put(ctx, d) }, func() mixRun {
+		return runQueries(ctx, b, ours, g)
+	}, g)
+	report(b, "ingest20", busy)
+	if pg != nil {
+		pgBusy := whileIngesting(b, docs, func(d search.Doc) error { return pg.insert(ctx, d) }, func() mixRun {
+			return runQueries(ctx, b, pg.search, g)
+		}, g)
+		report(b, "pg-ingest20", pgBusy)
+		compare(b, "ingest20", busy, pgBusy)
+	}
+}
+
+// whileIngesting runs mix while put adds documents docs, docs+1, … at 20 per second.
+func whileIngesting(b *testing.B, docs int, put func(search.Doc) error, mix func() mixRun, g *searchcorpus.Generator) mixRun {
 	var stop atomic.Bool
 	done := make(chan struct{})
 	go func() {
@@ -83,26 +120,33 @@ func runMix(b *testing.B, docs int) {
 		defer t.Stop()
 		for n := docs; !stop.Load(); n++ {
 			<-t.C
-			if err := idx.Put(ctx, g.Doc(n)); err != nil {
+			if err := put(g.Doc(n)); err != nil {
 				b.Error(err)
 				return
 			}
 		}
 	}()
-	busy := runQueries(ctx, b, idx, g)
+	r := mix()
 	stop.Store(true)
 	<-done
-	report(b, "ingest20", busy)
+	return r
 }
 
-// runQueries runs the 1,000-query mix once and returns latencies by class.
-func runQueries(ctx context.Context, b *testing.B, idx *search.Index, g *searchcorpus.Generator) map[string][]time.Duration {
-	lat := map[string][]time.Duration{}
+// mixRun is one run of the query mix: latencies by class, and each query's page of IDs.
+type mixRun struct {
+	lat   map[string][]time.Duration
+	pages [][]string
+	class []string
+}
+
+// runQueries runs the 1,000-query mix once with run.
+func runQueries(ctx context.Context, b *testing.B, run func(context.Context, searchcorpus.QuerySpec) ([]string, error), g *searchcorpus.Generator) mixRun {
+	r := mixRun{lat: map[string][]time.Duration{}}
 	for i := range 1000 {
 		q := g.Query(i)
-		req := q.Request(search.Clerk)
 		start := time.Now()
-		if _, err := idx.Search(ctx, req); err != nil {
+		ids, err := run(ctx, q)
+		if err != nil {
 			b.Fatalf("query %d %q: %v", i, q.Query, err)
 		}
 		d := time.Since(start)
@@ -110,27 +154,88 @@ func runQueries(ctx context.Context, b *testing.B, idx *search.Index, g *searchc
 		if q.Facets {
 			class = "facets+highlights"
 		}
-		lat[class] = append(lat[class], d)
+		r.lat[class] = append(r.lat[class], d)
 		if q.Class != searchcorpus.QueryCitizen && !q.Facets {
-			lat["fulltext-mix"] = append(lat["fulltext-mix"], d)
+			r.lat["fulltext-mix"] = append(r.lat["fulltext-mix"], d)
 		}
+		r.pages = append(r.pages, ids)
+		r.class = append(r.class, class)
 	}
-	return lat
+	return r
 }
 
-func report(b *testing.B, phase string, lat map[string][]time.Duration) {
-	var classes []string
-	for c := range lat {
-		classes = append(classes, c)
+// compare reports, per class, how much slower PostgreSQL was (ratio of medians and of 99th
+// percentiles) and how far the first ten hits agree: |ours ∩ theirs| / min(10, the larger
+// page), 1 when both are empty.
+func compare(b *testing.B, phase string, ours, pg mixRun) {
+	overlap := map[string][]float64{}
+	for i := range ours.pages {
+		a, c := top(ours.pages[i], 10), top(pg.pages[i], 10)
+		n := min(10, max(len(a), len(c)))
+		o := 1.0
+		if n > 0 {
+			common := 0
+			for _, id := range a {
+				if slices.Contains(c, id) {
+					common++
+				}
+			}
+			o = float64(common) / float64(n)
+		}
+		overlap[ours.class[i]] = append(overlap[ours.class[i]], o)
+		if c := ours.class[i]; c != searchcorpus.QueryCitizen && c != "facets+highlights" {
+			overlap["fulltext-mix"] = append(overlap["fulltext-mix"], o)
+		}
 	}
-	slices.Sort(classes)
 	var lines []string
-	for _, c := range classes {
-		ds := lat[c]
-		slices.Sort(ds)
-		p := func(q float64) time.Duration { return ds[min(len(ds)-1, int(q*float64(len(ds))))] }
-		lines = append(lines, fmt.Sprintf("%-18s n=%4d p50=%-10v p95=%-10v p99=%v", c, len(ds), p(0.50), p(0.95), p(0.99)))
-		b.ReportMetric(float64(p(0.99).Microseconds())/1000, phase+"-"+c+"-p99-ms")
+	for _, c := range sortedKeys(ours.lat) {
+		p50o, p99o := pct(ours.lat[c], 0.5), pct(ours.lat[c], 0.99)
+		p50p, p99p := pct(pg.lat[c], 0.5), pct(pg.lat[c], 0.99)
+		mean := 0.0
+		for _, o := range overlap[c] {
+			mean += o
+		}
+		ov := "—"
+		if len(overlap[c]) > 0 {
+			ov = fmt.Sprintf("%.2f", mean/float64(len(overlap[c])))
+		}
+		lines = append(lines, fmt.Sprintf("%-18s pg/ours p50 %6.1f× (%v vs %v)  p99 %6.1f× (%v vs %v)  top-10 overlap %s",
+			c, ratio(p50p, p50o), p50p.Round(time.Microsecond), p50o.Round(time.Microsecond),
+			ratio(p99p, p99o), p99p.Round(time.Microsecond), p99o.Round(time.Microsecond), ov))
+		b.ReportMetric(ratio(p50p, p50o), phase+"-"+c+"-pg/ours-p50")
+	}
+	b.Logf("%s, PostgreSQL against Akte:\n%s", phase, strings.Join(lines, "\n"))
+}
+
+func top(ids []string, n int) []string { return ids[:min(n, len(ids))] }
+
+func ratio(a, b time.Duration) float64 { return float64(a) / float64(max(b, 1)) }
+
+// pct is the q-quantile of ds (sorted in place).
+func pct(ds []time.Duration, q float64) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	slices.Sort(ds)
+	return ds[min(len(ds)-1, int(q*float64(len(ds))))]
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
+}
+
+func report(b *testing.B, phase string, r mixRun) {
+	var lines []string
+	for _, c := range sortedKeys(r.lat) {
+		ds := r.lat[c]
+		lines = append(lines, fmt.Sprintf("%-18s n=%4d p50=%-10v p95=%-10v p99=%v", c, len(ds),
+			pct(ds, 0.50).Round(time.Microsecond), pct(ds, 0.95).Round(time.Microsecond), pct(ds, 0.99).Round(time.Microsecond)))
+		b.ReportMetric(float64(pct(ds, 0.99).Microseconds())/1000, phase+"-"+c+"-p99-ms")
 	}
 	b.Logf("%s:\n%s", phase, strings.Join(lines, "\n"))
 }

@@ -22,7 +22,8 @@ var benchPG = flag.String("pg", "", "also run BenchmarkSearchMix against Postgre
 // D), a GIN index on it, B-tree indexes on citizen and class, ranking by ts_rank, totals by
 // count(*), facets by GROUPING SETS and highlights by ts_headline.
 type pgMix struct {
-	conn *pgx.Conn
+	conn   *pgx.Conn // searches
+	ingest *pgx.Conn // inserts while searching
 }
 
 const pgSchema = `
@@ -56,14 +57,11 @@ ANALYZE bench_docs;
 // openPG connects to dsn and loads the first docs documents of g, unless the database holds
 // exactly them from an earlier run.
 func openPG(ctx context.Context, b *testing.B, dsn string, g *searchcorpus.Generator, docs int) *pgMix {
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		b.Fatalf("PostgreSQL at %q: %v", dsn, err)
-	}
+	conn := connectPG(ctx, b, dsn)
 	var have int
 	if err := conn.QueryRow(ctx, `SELECT docs FROM bench_meta`).Scan(&have); err == nil && have == docs {
 		b.Logf("PostgreSQL: reusing the loaded corpus of %d documents", docs)
-		return &pgMix{conn}
+		return &pgMix{conn, connectPG(ctx, b, dsn)}
 	}
 	start := time.Now()
 	if _, err := conn.Exec(ctx, pgSchema); err != nil {
@@ -88,7 +86,20 @@ func openPG(ctx context.Context, b *testing.B, dsn string, g *searchcorpus.Gener
 	b.ReportMetric(float64(size)/float64(docs), "pg-bytes/doc")
 	b.Logf("PostgreSQL: %d docs loaded in %v (COPY with tsvector %v, indexes %v), %.1f MB with indexes",
 		docs, el.Round(time.Second), loaded.Round(time.Second), (el - loaded).Round(time.Second), float64(size)/1e6)
-	return &pgMix{conn}
+	return &pgMix{conn, connectPG(ctx, b, dsn)}
+}
+
+func connectPG(ctx context.Context, b *testing.B, dsn string) *pgx.Conn {
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		b.Fatalf("PostgreSQL at %q: %v", dsn, err)
+	}
+	return conn
+}
+
+func (p *pgMix) close(ctx context.Context) {
+	p.conn.Close(ctx)
+	p.ingest.Close(ctx)
 }
 
 // pgDocs feeds the generator's documents to COPY.
@@ -125,7 +136,7 @@ func pgRow(d search.Doc) []any {
 
 // insert adds one document, as ingest would.
 func (p *pgMix) insert(ctx context.Context, d search.Doc) error {
-	_, err := p.conn.Exec(ctx, `INSERT INTO bench_docs (id, citizen, class, source, status, date, title, names, body)
+	_, err := p.ingest.Exec(ctx, `INSERT INTO bench_docs (id, citizen, class, source, status, date, title, names, body)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING`, pgRow(d)...)
 	return err
 }
