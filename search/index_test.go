@@ -421,3 +421,54 @@ func TestLaterOperationWins(t *testing.T) {
 		}
 	}
 }
+
+// TestDisposalRemovesHits: what the sweeper does on disposal — Delete, or a last Put with the
+// status disposed — leaves no trace for any role and any kind of query: words, phrases,
+// names, citizen lookups, facets.
+func TestDisposalRemovesHits(t *testing.T) {
+	ix, _ := open(t, nil)
+	ctx := context.Background()
+	a, b, other := doc(1, "Antrag auf Reisepass", "Antrag auf Reisepass von Frau Anna Müller"),
+		doc(2, "Antrag auf Reisepass", "Antrag auf Reisepass von Frau Anna Müller"),
+		doc(3, "Meldebescheinigung", "Meldebescheinigung für Herrn Weber")
+	for _, d := range []*search.Doc{&a, &b} {
+		d.Citizen, d.Names = "C42", []string{"Anna Müller"}
+	}
+	fill(t, ix, a, b, other)
+	queries := []search.Request{
+		{Query: "Reisepass"}, {Query: `"Antrag auf Reisepass"`}, {Query: "Müller"}, {Query: "Mueller"},
+		{Citizen: []string{"C42"}}, {Query: "bürger:C42"}, {Query: "Reisepass", Facets: true, Highlight: true},
+	}
+	for _, q := range queries {
+		if got := find(t, ix, q); !sameSet(got, ids(1, 2)) {
+			t.Fatalf("before disposal, %+v: %v", q, names(got))
+		}
+	}
+	if err := ix.Delete(ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	b.Status = search.StatusDisposed
+	if err := ix.Put(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, role := range []search.Role{search.Clerk, search.RecordsOfficer, search.Auditor} {
+		for _, q := range queries {
+			q.Role = role
+			res := run(t, ix, q)
+			if len(res.Hits) != 0 || res.Total != 0 {
+				t.Errorf("after disposal, %s %+v: %d hits, total %d", role, q, len(res.Hits), res.Total)
+			}
+			for name, f := range res.Facets {
+				if len(f.Terms) != 0 {
+					t.Errorf("after disposal, %s facet %s counts %+v", role, name, f.Terms)
+				}
+			}
+		}
+	}
+	if got := find(t, ix, search.Request{Query: "Meldebescheinigung"}); !sameSet(got, ids(3)) {
+		t.Errorf("the other record: %v", names(got))
+	}
+}
