@@ -12,14 +12,17 @@
 //     be rebuilt from it, so the index may be thrown away at any time. It carries a schema version
 //     ([SchemaVersion]); an index that fails to open or has another version is refused with
 //     [ErrRebuild], and [OpenOrRecreate] moves it aside and starts an empty one to be refilled.
-//   - One writer. Only the writer goroutine of the one open [Index] writes to the directory; a
+//   - One writer. Only the writer goroutine of the one open [Index] decides what is written (it
+//     may commit two batches at once, never two touching the same ID, so the later operation on
+//     an ID always wins); a
 //     second Open of the same directory, in this process or another, fails with [ErrLocked] after
 //     [Options.LockTimeout] instead of blocking.
 //   - Near-real-time: a document is searchable at most about [Options.FlushDelay] after Put
 //     returns (well within a second), and at once after [Index.Flush] returns.
 //   - Bounded query cost. A query has at most [MaxTerms] terms of at most [MaxTermLen]
 //     characters, and there is no wildcard, regular expression, prefix or fuzzy matching at all;
-//     pages are at most [MaxSize] hits deep from at most [MaxFrom].
+//     pages are at most [MaxSize] hits deep from at most [MaxFrom]. A search looks at no more
+//     than [Options.ScanLimit] matching documents ([Result.Capped] says when it stopped).
 //   - Role filtering happens here, not in callers: restricted documents appear only for
 //     [RecordsOfficer]; disposed documents never appear.
 //

@@ -22,6 +22,7 @@ import (
 var (
 	benchDocs    = flag.Int("docs", 20000, "documents in the BenchmarkSearchMix corpus (the issue's figure: 1000000)")
 	benchIndexAt = flag.String("index", "", "keep the BenchmarkSearchMix index in `DIR` (reused when it holds the same corpus)")
+	benchScan    = flag.Int("scanlimit", 0, "search.Options.ScanLimit for BenchmarkSearchMix (0: the default)")
 )
 
 // BenchmarkSearchMix indexes -docs generated documents (docs/s, size on
@@ -45,7 +46,7 @@ func runMix(b *testing.B, docs int) {
 		dir = b.TempDir()
 	}
 	marker := filepath.Join(dir, "corpus-size")
-	idx, err := search.Open(filepath.Join(dir, "index"), &search.Options{BatchSize: 1000})
+	idx, err := search.Open(filepath.Join(dir, "index"), &search.Options{BatchSize: 1000, ScanLimit: *benchScan})
 	if err != nil {
 		b.Fatal(err)
 	}
