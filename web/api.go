@@ -294,11 +294,11 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 func searchRequest(q url.Values) (archive.SearchRequest, error) {
 	req := archive.SearchRequest{Query: q.Get("q"), Citizen: q["citizen"], Class: q["class"], Source: q["source"],
 		Role: "clerk", Sort: q.Get("sort")}
-	size, err := intParam(q.Get("size"), 20)
+	size, err := intParam(q, "size", 20)
 	if err != nil {
 		return req, err
 	}
-	page, err := intParam(q.Get("page"), 1)
+	page, err := intParam(q, "page", 1)
 	if err != nil {
 		return req, err
 	}
@@ -318,13 +318,15 @@ func searchRequest(q url.Values) (archive.SearchRequest, error) {
 	return req, nil
 }
 
-func intParam(v string, def int) (int, error) {
+// intParam reads the non-negative whole number q[name], or def when absent.
+func intParam(q url.Values, name string, def int) (int, error) {
+	v := q.Get(name)
 	if v == "" {
 		return def, nil
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 0 {
-		return 0, &archive.FieldError{Kind: archive.ErrInvalid, Field: "page", Reason: fmt.Sprintf("%q is not a page or size number", v)}
+		return 0, &archive.FieldError{Kind: archive.ErrInvalid, Field: name, Reason: fmt.Sprintf("%q is not a non-negative whole number", v)}
 	}
 	return n, nil
 }

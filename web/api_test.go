@@ -260,7 +260,7 @@ func TestSearchAPI(t *testing.T) {
 		t.Fatalf("bad query: %d %s", resp.StatusCode, b)
 	}
 	for query, field := range map[string]string{
-		"size=viele": "", "page=-1": "page", "from=2026-13-01": "from", "from=2026-01-01&to=gestern": "to",
+		"size=viele": "size", "page=-1": "page", "page=zwei": "page", "from=2026-13-01": "from", "from=2026-01-01&to=gestern": "to",
 	} {
 		req, _ = http.NewRequest("GET", srv.URL+"/api/v1/search?q=Meldebescheinigung&"+query, nil)
 		resp, b = do(t, req)
