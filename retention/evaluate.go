@@ -53,8 +53,6 @@ type Reason struct {
 	EN    string
 }
 
-func (r Reason) String() string { return r.DE }
-
 // Evaluate applies the schedule to one record's facts at now: the earliest and latest
 // disposal dates, the phase, the next change and the reasons. It is a pure function: no
 // I/O, no clock. It fails only with ErrUnknownClass.

@@ -89,7 +89,7 @@ func ParseClock(s string) (Clock, error) {
 	switch kind {
 	case "fact":
 		if !validName(rest) {
-			return Clock{}, fmt.Errorf("start %q: a fact name is 1–64 characters from [a-z0-9_]", s)
+			return Clock{}, fmt.Errorf("start %q: a fact name is 1–64 characters from [a-z0-9_-]", s)
 		}
 		return Clock{Kind: "fact", Name: rest}, nil
 	case "event":

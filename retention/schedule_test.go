@@ -80,10 +80,22 @@ func TestParsePeriod(t *testing.T) {
 		if err != nil || got != want {
 			t.Errorf("%s: %+v, %v; want %+v", in, got, err, want)
 		}
+		if back, err := retention.ParsePeriod(got.String()); err != nil || back != got {
+			t.Errorf("%s: String %q parses as %+v, %v", in, got.String(), back, err)
+		}
 	}
 	for _, in := range []string{"", "P", "5Y", "P5", "PY", "P5Y5Y", "P6M1Y", "P1YT2H", "P-1Y", "P99999999999999999999Y", "P5X"} {
 		if p, err := retention.ParsePeriod(in); err == nil {
 			t.Errorf("%q accepted as %+v", in, p)
+		}
+	}
+}
+
+func TestClockRoundTrip(t *testing.T) {
+	for _, in := range []string{"created", "fact:valid_until", "event:deceased", "event:new_document:id-card"} {
+		c, err := retention.ParseClock(in)
+		if err != nil || c.String() != in {
+			t.Errorf("%s: %+v (%q), %v", in, c, c.String(), err)
 		}
 	}
 }

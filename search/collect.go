@@ -12,22 +12,13 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 )
 
-// collect runs a plan against one snapshot of the index: it walks the matches, keeps the
+// collect runs a plan against r, one snapshot of the index: it walks the matches, keeps the
 // best From+Size of them, counts facets, and stops after Options.ScanLimit matches. Bleve's
 // own collector has no such limit: a word in half of a million documents made it score,
 // sort and count all of them, 100 ms and more per search. With the limit, a search costs at
 // most ScanLimit matches; past it, Total is a lower bound, the page is the best of the
 // matches seen, and facets count those (Result.Capped says so).
-func (ix *Index) collect(ctx context.Context, p *plan, req Request) (*Result, error) {
-	adv, err := ix.b.Advanced()
-	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
-	}
-	defer r.Close()
+func (ix *Index) collect(ctx context.Context, r index.IndexReader, p *plan, req Request) (*Result, error) {
 	opts := search.SearcherOptions{}
 	if p.noWords {
 		opts.Score = "none"

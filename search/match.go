@@ -44,19 +44,13 @@ var (
 	}
 )
 
-// termBuilder turns parsed terms into Bleve queries, and notes what to highlight. It opens an
-// index reader for the name rule when it first needs one; close it after use.
+// termBuilder turns parsed terms into Bleve queries, and notes in mark what to highlight. The
+// name rule looks names up in reader, the search's snapshot.
 type termBuilder struct {
 	ix     *Index
 	reader index.IndexReader
-	names  index.FieldDictContains
-	mark   marker
-}
-
-func (tb *termBuilder) close() {
-	if tb.reader != nil {
-		tb.reader.Close()
-	}
+	names  index.FieldDictContains // from reader, when it offers one; opened on first use
+	mark   *marker
 }
 
 // build returns the query for one term, or nil if it has nothing to search for in it
@@ -156,18 +150,10 @@ func (tb *termBuilder) isName(text string) (bool, error) {
 
 // knownName reports whether term occurs in the names field of the index.
 func (tb *termBuilder) knownName(term []byte) (bool, error) {
-	if tb.reader == nil {
-		adv, err := tb.ix.b.Advanced()
-		if err != nil {
+	if rc, ok := tb.reader.(index.IndexReaderContains); ok && tb.names == nil {
+		var err error
+		if tb.names, err = rc.FieldDictContains(fieldNames); err != nil {
 			return false, fmt.Errorf("search: %w", err)
-		}
-		if tb.reader, err = adv.Reader(); err != nil {
-			return false, fmt.Errorf("search: %w", err)
-		}
-		if rc, ok := tb.reader.(index.IndexReaderContains); ok {
-			if tb.names, err = rc.FieldDictContains(fieldNames); err != nil {
-				return false, fmt.Errorf("search: %w", err)
-			}
 		}
 	}
 	if tb.names != nil {

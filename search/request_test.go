@@ -245,7 +245,7 @@ func TestScanLimit(t *testing.T) {
 	}
 	fill(t, ix, docs...)
 	res := run(t, ix, search.Request{Query: "Bescheid", Facets: true})
-	if !res.Capped || res.Total != 10 || len(res.Hits) != search.DefaultSize && len(res.Hits) != 10 {
+	if !res.Capped || res.Total != 10 || len(res.Hits) != 10 {
 		t.Errorf("capped search: capped %v, total %d, %d hits", res.Capped, res.Total, len(res.Hits))
 	}
 	sum := 0

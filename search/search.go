@@ -9,6 +9,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // Paging bounds and sort orders of a Request.
@@ -94,14 +95,25 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		return nil, ErrClosed
 	}
 	start := time.Now()
-	plan, err := ix.plan(req)
+	// One snapshot serves the whole search: the name rule, the years of a date filter and
+	// the collection see the same index.
+	adv, err := ix.b.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	defer r.Close()
+	plan, err := ix.plan(r, req)
 	if err != nil {
 		return nil, err
 	}
 	if plan == nil { // nothing can match
 		return &Result{Hits: []Hit{}, Facets: emptyFacets(req.Facets), Took: time.Since(start)}, nil
 	}
-	out, err := ix.collect(ctx, plan, req)
+	out, err := ix.collect(ctx, r, plan, req)
 	if err != nil {
 		return nil, err
 	}
@@ -118,8 +130,8 @@ type plan struct {
 	mark    marker // what to highlight
 }
 
-// plan validates req and builds its query; nil means nothing can match.
-func (ix *Index) plan(req Request) (*plan, error) {
+// plan validates req and builds its query against r; nil means nothing can match.
+func (ix *Index) plan(r index.IndexReader, req Request) (*plan, error) {
 	p, statuses, err := validate(req)
 	if err != nil {
 		return nil, err
@@ -128,11 +140,11 @@ func (ix *Index) plan(req Request) (*plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	filters, hidden, ok, err := ix.filtersOf(req, q, statuses)
+	filters, hidden, ok, err := ix.filtersOf(r, req, q, statuses)
 	if err != nil || !ok {
 		return nil, err
 	}
-	must, mustNot, ok, err := ix.terms(q, &p.mark)
+	must, mustNot, ok, err := ix.terms(r, q, &p.mark)
 	if err != nil || !ok {
 		return nil, err
 	}
@@ -216,7 +228,7 @@ func validate(req Request) (*plan, []string, error) {
 // nothing can match. Most records are active, so while active ones are to be shown, the
 // other statuses are excluded (short postings lists) rather than the visible ones required
 // (one entry per document).
-func (ix *Index) filtersOf(req Request, q *Query, statuses []string) (filters []query.Query, hidden []string, ok bool, err error) {
+func (ix *Index) filtersOf(r index.IndexReader, req Request, q *Query, statuses []string) (filters []query.Query, hidden []string, ok bool, err error) {
 	if len(statuses) == 0 {
 		return nil, nil, false, nil
 	}
@@ -252,7 +264,7 @@ func (ix *Index) filtersOf(req Request, q *Query, statuses []string) (filters []
 			return nil, nil, false, fmt.Errorf("search: %w: dates must lie between %d and %d", ErrInvalid, minDate.Year(), maxDate.Year()-1)
 		}
 	}
-	dq, err := ix.dateFilter(from, to)
+	dq, err := dateFilter(r, from, to)
 	if err != nil {
 		return nil, nil, false, err
 	}
@@ -264,7 +276,7 @@ func (ix *Index) filtersOf(req Request, q *Query, statuses []string) (filters []
 // years some document has — and only the partial years at the ends are date ranges. A date
 // range is a disjunction over many prefix-coded terms, so a filter of three whole years had
 // cost more than the words it filtered.
-func (ix *Index) dateFilter(from, to time.Time) (query.Query, error) {
+func dateFilter(r index.IndexReader, from, to time.Time) (query.Query, error) {
 	if from.IsZero() {
 		from = minDate
 	}
@@ -292,7 +304,7 @@ func (ix *Index) dateFilter(from, to time.Time) (query.Query, error) {
 	if yearStart(last + 1).Before(to) {
 		parts = append(parts, dateRange(yearStart(last+1), to))
 	}
-	dict, err := ix.b.FieldDict(fieldYear)
+	dict, err := r.FieldDict(fieldYear)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
@@ -325,10 +337,8 @@ func (ix *Index) dateFilter(from, to time.Time) (query.Query, error) {
 // terms returns the queries for the words and phrases of q that must and must not match; ok
 // is false if nothing can match. Words with nothing searchable in them, like "&", are left
 // out; if every word is, nothing matches (rather than everything).
-func (ix *Index) terms(q *Query, mark *marker) (must, mustNot []query.Query, ok bool, err error) {
-	tb := &termBuilder{ix: ix}
-	defer tb.close()
-	defer func() { *mark = tb.mark }()
+func (ix *Index) terms(r index.IndexReader, q *Query, mark *marker) (must, mustNot []query.Query, ok bool, err error) {
+	tb := &termBuilder{ix: ix, reader: r, mark: mark}
 	words := 0
 	for _, t := range q.Terms {
 		tq, err := tb.build(t)
