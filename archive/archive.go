@@ -15,6 +15,7 @@ import (
 	"akte/archive/audit"
 	"akte/archive/catalog"
 	"akte/archive/store"
+	"akte/retention"
 	"akte/search"
 	"akte/signing"
 )
@@ -30,9 +31,20 @@ type Options struct {
 	Classes []Class
 	// MaxBytes is the largest original accepted. Default: 64 MiB.
 	MaxBytes int64
-	// InitialLock is how long every object of a new version is locked
-	// (WORM) until the retention schedule decides. Default: 30 days.
-	InitialLock time.Duration
+	// Schedule is the retention schedule (Aktenplan). Default: the
+	// shipped example, retention.Default(). Every class must have rules.
+	Schedule *retention.Schedule
+	// ScheduleID identifies the schedule's content (e.g. a hash of its
+	// file); when it differs from the last sweep's, the next sweep
+	// re-evaluates every record. Empty: never checked.
+	ScheduleID string
+	// RollingLock is how far ahead a version is locked while its earliest
+	// lawful disposal date is not known yet; the sweeper rolls it on.
+	// Never past the latest lawful date. Default: P1Y.
+	RollingLock retention.Period
+	// CertificateLock is how long a disposal certificate is locked.
+	// Default: 30 years.
+	CertificateLock time.Duration
 	// Converter makes the archive copy. Default: PDFA (every archive copy
 	// is PDF/A-2b).
 	Converter Converter
@@ -75,6 +87,11 @@ type Archive struct {
 	classes map[Class]bool
 	log     *slog.Logger
 
+	schedule        *retention.Schedule
+	citizenMu       [64]sync.Mutex
+	sweepMu         sync.Mutex
+	scheduleChanged bool // guarded by sweepMu
+
 	inflightMu sync.Mutex
 	inflight   map[string]*inflight // content key → serialises identical ingests
 
@@ -104,8 +121,14 @@ func Open(ctx context.Context, opts Options) (*Archive, ReconcileReport, error) 
 	if opts.MaxBytes <= 0 {
 		opts.MaxBytes = 64 << 20
 	}
-	if opts.InitialLock <= 0 {
-		opts.InitialLock = 30 * 24 * time.Hour
+	if opts.Schedule == nil {
+		opts.Schedule = retention.Default()
+	}
+	if opts.RollingLock == (retention.Period{}) {
+		opts.RollingLock = retention.Period{Years: 1}
+	}
+	if opts.CertificateLock <= 0 {
+		opts.CertificateLock = 30 * 365 * 24 * time.Hour
 	}
 	if opts.Trust.Roots == nil && opts.Sealer != nil {
 		chain := opts.Sealer.Seal().Chain
@@ -122,15 +145,22 @@ func Open(ctx context.Context, opts Options) (*Archive, ReconcileReport, error) 
 		opts.Logger = slog.Default()
 	}
 	if len(opts.Classes) == 0 {
-		opts.Classes = DefaultClasses
+		for name := range opts.Schedule.Classes {
+			opts.Classes = append(opts.Classes, Class(name))
+		}
 	}
-	a := &Archive{opts: opts, store: opts.Store, log: opts.Logger, classes: map[Class]bool{}, inflight: map[string]*inflight{}}
+	a := &Archive{opts: opts, store: opts.Store, log: opts.Logger, classes: map[Class]bool{}, inflight: map[string]*inflight{},
+		schedule: opts.Schedule}
 	for _, c := range opts.Classes {
 		if !c.Valid() {
 			return nil, ReconcileReport{}, fmt.Errorf("open archive: class %q is malformed", c)
 		}
+		if opts.Schedule.Classes[string(c)] == nil {
+			return nil, ReconcileReport{}, fmt.Errorf("open archive: class %q has no rules in the retention schedule", c)
+		}
 		a.classes[c] = true
 	}
+	a.loadScheduleID()
 	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
 		return nil, ReconcileReport{}, fmt.Errorf("open archive: %w", err)
 	}

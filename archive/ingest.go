@@ -173,11 +173,19 @@ func (a *Archive) Ingest(ctx context.Context, req IngestRequest) (IngestResult, 
 			return IngestResult{}, fmt.Errorf("ingest: %w", err)
 		}
 	}
+	evs, err := a.events(ctx, req.Citizen)
+	if err != nil {
+		return IngestResult{}, fmt.Errorf("ingest: %w", err)
+	}
+	lock, err := a.initialLock(req.Class, req.Facts, evs, now)
+	if err != nil {
+		return IngestResult{}, fmt.Errorf("ingest: %w", err)
+	}
 	m := &Manifest{
 		Schema: ManifestSchema, Record: NewRecordID(), Version: 1,
 		Citizen: req.Citizen, Class: req.Class, Title: req.Title, Source: req.Source, Date: req.Date, Facts: req.Facts,
 		Created: now, IdempotencyKey: req.IdempotencyKey, MediaType: mediaType, Stages: out.Stages,
-		RetainUntil: now.Add(a.opts.InitialLock).Truncate(1e9), Seal: seal, Names: out.Names,
+		RetainUntil: lock, Seal: seal, Names: out.Names,
 	}
 	done = a.stage("store")
 	err = a.putFiles(ctx, m, data, out)
@@ -191,7 +199,8 @@ func (a *Archive) Ingest(ctx context.Context, req IngestRequest) (IngestResult, 
 	if err != nil {
 		return IngestResult{}, fmt.Errorf("ingest: %w", err)
 	}
-	if err := a.commit(ctx, m, mv, ck, out.Text); err != nil {
+	status, err := a.commit(ctx, m, mv, ck, out.Text)
+	if err != nil {
 		return IngestResult{}, fmt.Errorf("ingest: %w", err)
 	}
 	done = a.stage("audit")
@@ -200,7 +209,7 @@ func (a *Archive) Ingest(ctx context.Context, req IngestRequest) (IngestResult, 
 	if err != nil {
 		return IngestResult{}, fmt.Errorf("ingest: audit: %w", err)
 	}
-	return IngestResult{Record: newRecord(m, "active")}, nil
+	return IngestResult{Record: newRecord(m, status)}, nil
 }
 
 func (a *Archive) lockInflight(key string) func() {
@@ -317,33 +326,45 @@ func (a *Archive) putManifest(ctx context.Context, m *Manifest) (string, error) 
 	return ref.VersionID, err
 }
 
-// commit writes the catalog entry for a stored version and indexes it.
-func (a *Archive) commit(ctx context.Context, m *Manifest, manifestVersion, ck, text string) error {
+// commit writes the catalog entry for a stored version, with its retention
+// state evaluated against the citizen's events, and indexes it. It returns
+// the record's status.
+func (a *Archive) commit(ctx context.Context, m *Manifest, manifestVersion, ck, text string) (string, error) {
 	e, err := entryFor(m, manifestVersion, ck)
 	if err != nil {
-		return err
+		return "", err
 	}
 	e.Indexed = a.idx == nil
 	done := a.stage("catalog")
-	err = a.cat.Put(ctx, e)
+	// Under the citizen's lock, so that an event recorded meanwhile is
+	// either seen here or finds this record in the catalog.
+	unlock := a.citizenLock(m.Citizen)
+	evs, err := a.events(ctx, m.Citizen)
+	if err == nil {
+		_, err = a.apply(&e, newState(m), evs, a.opts.Now().UTC())
+	}
+	if err == nil {
+		err = a.cat.Put(ctx, e)
+	}
+	unlock()
 	done()
 	if err != nil {
 		if errors.Is(err, catalog.ErrConflict) {
-			return fmt.Errorf("catalog: %v: %w", err, ErrConflict)
+			return "", fmt.Errorf("catalog: %v: %w", err, ErrConflict)
 		}
-		return fmt.Errorf("catalog: %w", err)
+		return "", fmt.Errorf("catalog: %w", err)
 	}
 	if a.idx == nil {
-		return nil
+		return e.Status, nil
 	}
 	done = a.stage("index")
-	err = a.idx.put(ctx, m, text)
+	err = a.idx.put(ctx, m, e.Status, text)
 	done()
 	if err != nil {
 		// The catalog remembers the version as unindexed; Open retries.
 		a.log.Warn("index failed; will retry on next open", "record", m.Record, "err", err)
 	}
-	return nil
+	return e.Status, nil
 }
 
 func entryFor(m *Manifest, manifestVersion, ck string) (catalog.Entry, error) {

@@ -2,8 +2,10 @@ package archive
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"akte/archive/audit"
 	"akte/archive/catalog"
@@ -26,7 +28,9 @@ type ReconcileReport struct {
 	// interrupted before their commit point. They are never shown; they
 	// stay locked until their retention ends.
 	Orphans []string `json:"orphans"`
-	// Broken: manifests that could not be read or parsed.
+	// Events: citizen events added to the catalog from the bucket.
+	Events int `json:"events"`
+	// Broken: manifests (or events) that could not be read or parsed.
 	Broken []string `json:"broken"`
 	// KeyConflicts: records added without their idempotency or content
 	// key because another record already held it.
@@ -41,6 +45,9 @@ type ReconcileReport struct {
 // It lists every key under records/, so it costs one listing of the bucket.
 func (a *Archive) Reconcile(ctx context.Context) (ReconcileReport, error) {
 	rep := ReconcileReport{Orphans: []string{}, Broken: []string{}}
+	if err := a.reconcileEvents(ctx, &rep); err != nil {
+		return rep, fmt.Errorf("reconcile: %w", err)
+	}
 	var batch []catalog.Entry
 	var recovered []*Manifest
 	flush := func() error {
@@ -78,6 +85,9 @@ func (a *Archive) Reconcile(ctx context.Context) (ReconcileReport, error) {
 			return err
 		}
 		ne.Indexed = a.idx == nil
+		if err := a.restoreState(ctx, &ne, m, v.meta); err != nil {
+			return err
+		}
 		batch = append(batch, ne)
 		if len(recovered) <= maxRecoverAudit {
 			recovered = append(recovered, m)
@@ -154,6 +164,7 @@ type storedVersion struct {
 	version  int
 	manifest *store.ObjectInfo
 	keys     []string
+	meta     []string // the record's annotations (records/<id>/meta/)
 }
 
 // scanVersions lists records/ and calls fn once per record version, in key
@@ -162,12 +173,21 @@ type storedVersion struct {
 // fn's version check).
 func (a *Archive) scanVersions(ctx context.Context, fn func(storedVersion) error) error {
 	var cur *storedVersion
+	var metaID RecordID
+	var meta []string
 	for info, err := range a.store.List(ctx, "records/", "") {
 		if err != nil {
 			return err
 		}
 		id, v, name, ok := parseKey(info.Key)
 		if !ok {
+			// records/<id>/meta/… sorts before the record's versions.
+			if parts := strings.Split(info.Key, "/"); len(parts) == 4 && parts[2] == metaDir {
+				if RecordID(parts[1]) != metaID {
+					metaID, meta = RecordID(parts[1]), nil
+				}
+				meta = append(meta, info.Key)
+			}
 			continue
 		}
 		if cur != nil && (cur.id != id || cur.version != v) {
@@ -178,6 +198,9 @@ func (a *Archive) scanVersions(ctx context.Context, fn func(storedVersion) error
 		}
 		if cur == nil {
 			cur = &storedVersion{id: id, version: v}
+			if id == metaID {
+				cur.meta = meta
+			}
 		}
 		cur.keys = append(cur.keys, info.Key)
 		if name == FileManifest {
@@ -186,6 +209,74 @@ func (a *Archive) scanVersions(ctx context.Context, fn func(storedVersion) error
 	}
 	if cur != nil {
 		return fn(*cur)
+	}
+	return nil
+}
+
+// restoreState gives an entry rebuilt from the bucket its retention state:
+// the manifest's facts, then its annotations in order, evaluated against
+// the citizen's events. The lock is taken as set at ingest; the sweeper
+// learns of a longer one from the store when it extends it.
+func (a *Archive) restoreState(ctx context.Context, e *catalog.Entry, m *Manifest, meta []string) error {
+	st := newState(m)
+	for _, key := range meta {
+		b, _, err := store.ReadAll(ctx, a.store, key, "")
+		if err != nil {
+			return err
+		}
+		var an annotation
+		if err := json.Unmarshal(b, &an); err != nil || an.Record != m.Record {
+			a.log.Error("reconcile: unreadable annotation skipped", "key", key, "err", err)
+			continue
+		}
+		an.applyTo(st)
+	}
+	evs, err := a.events(ctx, m.Citizen)
+	if err != nil {
+		return err
+	}
+	_, err = a.apply(e, st, evs, a.opts.Now().UTC())
+	return err
+}
+
+// reconcileEvents adds citizen events stored in the bucket that the
+// catalog lacks (a crash between the two, or a rebuilt catalog), and
+// re-evaluates the records they touch.
+func (a *Archive) reconcileEvents(ctx context.Context, rep *ReconcileReport) error {
+	for info, err := range a.store.List(ctx, "citizens/", "") {
+		if err != nil {
+			return err
+		}
+		parts := strings.Split(info.Key, "/")
+		if len(parts) != 4 || parts[2] != "events" || !strings.HasSuffix(parts[3], ".json") {
+			continue
+		}
+		c, id := CitizenID(parts[1]), strings.TrimSuffix(parts[3], ".json")
+		if !c.Valid() {
+			continue
+		}
+		if ok, err := a.cat.HasEvent(ctx, string(c), id); err != nil || ok {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		b, _, err := store.ReadAll(ctx, a.store, info.Key, info.VersionID)
+		if err != nil {
+			return err
+		}
+		var ev CitizenEvent
+		if err := json.Unmarshal(b, &ev); err != nil || ev.Citizen != c || ev.ID != id {
+			rep.Broken = append(rep.Broken, info.Key)
+			continue
+		}
+		unlock := a.citizenLock(c)
+		_, err = a.applyEvent(ctx, ev, b, a.opts.Now().UTC())
+		unlock()
+		if err != nil {
+			return err
+		}
+		rep.Events++
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"akte/archive/catalog"
 	"akte/archive/store"
@@ -40,6 +41,12 @@ func (a *Archive) Record(ctx context.Context, id RecordID) (*Record, error) {
 	}
 	if err != nil {
 		return nil, fmt.Errorf("record %s: %w", id, err)
+	}
+	if e.Status == catalog.StatusDisposed {
+		var t tombstone
+		_ = json.Unmarshal(e.Manifest, &t)
+		return nil, fmt.Errorf("record %s: %w on %s (certificate %s): %w", id, ErrDisposed,
+			t.Disposed.Format(time.DateOnly), CertificateKey(id), ErrNotFound)
 	}
 	var m Manifest
 	if err := json.Unmarshal(e.Manifest, &m); err != nil {
@@ -83,6 +90,9 @@ func (a *Archive) Get(ctx context.Context, req GetRequest) (*Document, error) {
 	rec, err := a.Record(ctx, req.ID)
 	if err != nil {
 		return nil, fmt.Errorf("get: %w", err)
+	}
+	if !MayRead(req.Actor.Role, rec.Status) {
+		return nil, fmt.Errorf("get %s: %w: the record is in its restricted phase (records officers only)", req.ID, ErrForbidden)
 	}
 	name := FileArchive
 	if req.Original {
@@ -140,4 +150,18 @@ func (a *Archive) readVerified(ctx context.Context, ref FileRef) ([]byte, error)
 			ref.Key, got, len(data), ref.SHA256, ref.Size, ErrCorrupt)
 	}
 	return data, nil
+}
+
+// RoleRecordsOfficer may read records in their restricted phase.
+const RoleRecordsOfficer = "records-officer"
+
+// RoleOperator is the administrator at the machine's command line, who
+// has the data directory anyway; reads are audited all the same.
+const RoleOperator = "operator"
+
+// MayRead reports whether a role may open a record of the given status:
+// restricted records only records officers (and the operator and Akte
+// itself).
+func MayRead(role, status string) bool {
+	return status != "restricted" || role == RoleRecordsOfficer || role == RoleOperator || role == System.Role
 }

@@ -47,9 +47,9 @@ func newIndexer(idx *search.Index, cat *catalog.Catalog) *indexer {
 }
 
 // docFor is what the index learns of a version.
-func docFor(m *Manifest, text string) search.Doc {
+func docFor(m *Manifest, status, text string) search.Doc {
 	d := search.Doc{ID: string(m.Record), Citizen: string(m.Citizen), Class: string(m.Class), Source: string(m.Source),
-		Status: search.StatusActive, Title: m.Title, Text: text, Created: m.Created, Names: m.Names}
+		Status: status, Title: m.Title, Text: text, Created: m.Created, Names: m.Names}
 	if t, err := time.Parse(time.DateOnly, string(m.Date)); err == nil {
 		d.Date = t
 	}
@@ -57,8 +57,8 @@ func docFor(m *Manifest, text string) search.Doc {
 }
 
 // put hands a version to the index writer.
-func (x *indexer) put(ctx context.Context, m *Manifest, text string) error {
-	if err := x.idx.Put(ctx, docFor(m, text)); err != nil {
+func (x *indexer) put(ctx context.Context, m *Manifest, status, text string) error {
+	if err := x.idx.Put(ctx, docFor(m, status, text)); err != nil {
 		return err
 	}
 	x.mu.Lock()
@@ -169,7 +169,7 @@ func (a *Archive) indexRecord(ctx context.Context, id RecordID) error {
 			return err
 		}
 	}
-	return a.idx.put(ctx, rec.Manifest, string(text))
+	return a.idx.put(ctx, rec.Manifest, rec.Status, string(text))
 }
 
 // Search answers a clerk's query. Query syntax errors are ErrInvalid

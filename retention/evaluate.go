@@ -40,6 +40,9 @@ type Decision struct {
 	Earliest    time.Time // the first day on which disposal is lawful
 	Latest      time.Time // the day by which the record must be disposed of
 	Restricted  time.Time // from this day records officers only; zero if never
+	// Provisional: an earliest rule's clock has not started yet, so Earliest
+	// is only the latest date standing in; a lock must roll, not jump there.
+	Provisional bool
 	Phase       Phase
 	Next        time.Time // when the phase changes next; zero if no change is known
 	NextPhase   Phase
@@ -104,7 +107,7 @@ func Evaluate(s *Schedule, f Facts, now time.Time) (Decision, error) {
 	case len(c.Earliest) == 0:
 		d.Earliest = d.Latest
 	case d.Earliest.IsZero():
-		d.Earliest = d.Latest
+		d.Earliest, d.Provisional = d.Latest, true
 		d.Reasons = append(d.Reasons, Reason{DE: "Frühester Zeitpunkt noch offen: es gilt der späteste, " + date(d.Latest),
 			EN: "The earliest date is not known yet: the latest applies, " + date(d.Latest)})
 	case d.Earliest.After(d.Latest):
@@ -269,7 +272,7 @@ func date(t time.Time) string {
 // shortened anyway.
 func LockUntil(d Decision, current, now time.Time, rolling Period) time.Time {
 	target := d.Earliest
-	if target.IsZero() {
+	if target.IsZero() || d.Provisional {
 		target = rolling.AddTo(day(now))
 	}
 	if !d.Latest.IsZero() && target.After(d.Latest) {

@@ -201,4 +201,13 @@ func TestLockUntil(t *testing.T) {
 			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
 		}
 	}
+	// The earliest rule's clock has not started (correspondence, case not
+	// closed): Evaluate stands the latest date in, but the lock rolls.
+	dec, err := retention.Evaluate(retention.Default(), retention.Facts{Class: "correspondence", Created: now}, now)
+	if err != nil || !dec.Provisional || dec.Earliest.IsZero() {
+		t.Fatalf("correspondence without case_closed: %+v, %v", dec, err)
+	}
+	if got := retention.LockUntil(dec, time.Time{}, now, year); !got.Equal(d(2027, 11, 21)) {
+		t.Errorf("provisional earliest: lock %v, want the rolling year", got)
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -138,12 +139,44 @@ func OpenDir(tb testing.TB, dir string, opts archive.Options) (*archive.Archive,
 	return OpenWrapped(tb, dir, nil, opts)
 }
 
+// Clock is a settable clock for tests of retention: give its Now to
+// archive.Options (the filestore follows it too).
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewClock returns a clock standing at t.
+func NewClock(t time.Time) *Clock { return &Clock{t: t} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Set moves the clock to t.
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	c.t = t
+	c.mu.Unlock()
+}
+
+// Add moves the clock forward by d.
+func (c *Clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
 // OpenWrapped is OpenDir with the archive seeing wrap(filestore) instead
 // of the filestore itself, for tests that inject store behaviour. A nil
 // wrap means none.
 func OpenWrapped(tb testing.TB, dir string, wrap func(store.Store) store.Store, opts archive.Options) (*archive.Archive, *filestore.Store) {
 	tb.Helper()
-	st, err := filestore.Open(filepath.Join(dir, "store"), nil)
+	// The store decides whether a lock is in force by the archive's clock.
+	st, err := filestore.Open(filepath.Join(dir, "store"), &filestore.Options{Now: opts.Now})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -97,6 +97,7 @@ const (
 //	idem        idempotency key             → id
 //	content     content key                 → id
 //	unindexed   id                          → empty
+//	events      citizen 0x00 event id       → event (opaque bytes)
 //	meta        "schema"                    → decimal SchemaVersion
 //	            "count"                     → uint64 big-endian, number of records
 var (
@@ -106,9 +107,10 @@ var (
 	bucketIdem      = []byte("idem")
 	bucketContent   = []byte("content")
 	bucketUnindexed = []byte("unindexed")
+	bucketEvents    = []byte("events")
 	bucketMeta      = []byte("meta")
 
-	dataBuckets = [][]byte{bucketRecords, bucketCitizen, bucketDate, bucketIdem, bucketContent, bucketUnindexed}
+	dataBuckets = [][]byte{bucketRecords, bucketCitizen, bucketDate, bucketIdem, bucketContent, bucketUnindexed, bucketEvents}
 
 	metaSchema = []byte("schema")
 	metaCount  = []byte("count")

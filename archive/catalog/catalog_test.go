@@ -27,10 +27,10 @@ type state struct {
 func TestPutMaintainsIndexes(t *testing.T) {
 	a := Entry{
 		ID: testID(1), Citizen: "P1", Class: "registration", Status: "active",
-		DisposeAfter: day0, Version: 1, ManifestKey: "records/a/v1/manifest.json", ManifestVersion: "v1",
+		Next: day0, Version: 1, ManifestKey: "records/a/v1/manifest.json", ManifestVersion: "v1",
 		Manifest: []byte(`{"a":1}`), IdempotencyKeys: []string{"k1"}, ContentKey: "c1",
 	}
-	b := Entry{ID: testID(2), Citizen: "P1", Version: 1, DisposeAfter: day0.AddDate(0, 0, -1), ContentKey: "c2"}
+	b := Entry{ID: testID(2), Citizen: "P1", Version: 1, Next: day0.AddDate(0, 0, -1), ContentKey: "c2"}
 	c := Entry{ID: testID(3), Citizen: "P2", Version: 1}
 	with := func(e Entry, f func(*Entry)) Entry { f(&e); return e }
 
@@ -62,7 +62,7 @@ func TestPutMaintainsIndexes(t *testing.T) {
 		},
 		{
 			name: "disposal date moves",
-			puts: []Entry{a, b, with(a, func(e *Entry) { e.Version = 2; e.DisposeAfter = day0.AddDate(0, 0, -2) })},
+			puts: []Entry{a, b, with(a, func(e *Entry) { e.Version = 2; e.Next = day0.AddDate(0, 0, -2) })},
 			want: state{
 				citizens: map[string][]string{"P1": {a.ID, b.ID}}, due: []string{a.ID, b.ID},
 				idem: map[string]string{"k1": a.ID}, content: map[string]string{"c1": a.ID, "c2": b.ID},
@@ -71,7 +71,7 @@ func TestPutMaintainsIndexes(t *testing.T) {
 		},
 		{
 			name: "disposal date cleared, status restricted",
-			puts: []Entry{a, with(a, func(e *Entry) { e.DisposeAfter = time.Time{}; e.Status = "restricted" })},
+			puts: []Entry{a, with(a, func(e *Entry) { e.Next = time.Time{}; e.Status = "restricted" })},
 			want: state{
 				citizens: map[string][]string{"P1": {a.ID}}, due: nil,
 				idem: map[string]string{"k1": a.ID}, content: map[string]string{"c1": a.ID},
@@ -643,7 +643,7 @@ func TestDueBefore(t *testing.T) {
 	for i := range 1600 {
 		e := Entry{ID: testID((i * 7919) % 1600), Citizen: "P", Version: 1}
 		if k := (i * 7919) % 1600; k < 1500 {
-			e.DisposeAfter = dates[k%len(dates)]
+			e.Next = dates[k%len(dates)]
 		}
 		entries = append(entries, e)
 	}
@@ -653,12 +653,12 @@ func TestDueBefore(t *testing.T) {
 	wantBefore := func(t time.Time) []string {
 		var due []Entry
 		for _, e := range entries {
-			if !e.DisposeAfter.IsZero() && !e.DisposeAfter.After(t) {
+			if !e.Next.IsZero() && !e.Next.After(t) {
 				due = append(due, e)
 			}
 		}
 		slices.SortFunc(due, func(a, b Entry) int {
-			if c := a.DisposeAfter.Compare(b.DisposeAfter); c != 0 {
+			if c := a.Next.Compare(b.Next); c != 0 {
 				return c
 			}
 			return strings.Compare(a.ID, b.ID)

@@ -31,10 +31,11 @@ type Entry struct {
 	// Status is the retention state ("active", "restricted", "disposed",
 	// ...). Opaque to the catalog.
 	Status string
-	// DisposeAfter is the date from which the record is due for disposal;
-	// zero means not scheduled. Indexed in date order (DueBefore). Returned
-	// in UTC; the instant round-trips exactly.
-	DisposeAfter time.Time
+	// Next is when retention must look at the record again (a phase
+	// change, a lock to extend, a disposal that has become due); zero means
+	// nothing is scheduled. Indexed in date order (DueBefore). Returned in
+	// UTC; the instant round-trips exactly.
+	Next time.Time
 	// Version is the latest version number, 1 or more. It never decreases.
 	Version int
 	// ManifestKey and ManifestVersion locate the latest manifest in the store.
@@ -51,6 +52,8 @@ type Entry struct {
 	ContentKey string
 	// Indexed is false until the search index holds the current version.
 	Indexed bool
+	// State is the record's retention state, opaque to the catalog.
+	State []byte
 }
 
 // validate checks what the key layout relies on, so that every bbolt write
@@ -90,26 +93,30 @@ func validCitizen(citizen string) error {
 	return nil
 }
 
-// Value encoding, format 1:
+// Value encoding, format 2:
 //
-//	format byte (1) | flags byte (bit 0 indexed, bit 1 has DisposeAfter)
+//	format byte (2) | flags byte (bit 0 indexed, bit 1 has Next)
 //	uvarint Version
-//	[varint unix seconds, uvarint nanoseconds]      if DisposeAfter is set
+//	[varint unix seconds, uvarint nanoseconds]      if Next is set
 //	Citizen, Class, Status, ManifestKey, ManifestVersion, ContentKey
 //	uvarint count, then each idempotency key
+//	State
 //	Manifest (to the end of the value)
+//
+// Format 1 (before retention) lacks State; it is still read.
 //
 // Strings are uvarint length + bytes. The ID is the bbolt key, not repeated.
 // A binary layout keeps the manifest as raw bytes (JSON would base64 it).
 const (
-	valueFormat    = 1
+	valueFormat    = 2
+	valueFormatV1  = 1
 	flagIndexed    = 1 << 0
 	flagHasDispose = 1 << 1
 )
 
 func encodeEntry(e *Entry) []byte {
 	n := 2 + 3*binary.MaxVarintLen64 + len(e.Manifest) + len(e.Citizen) + len(e.Class) + len(e.Status) +
-		len(e.ManifestKey) + len(e.ManifestVersion) + len(e.ContentKey) + 7*binary.MaxVarintLen32
+		len(e.ManifestKey) + len(e.ManifestVersion) + len(e.ContentKey) + len(e.State) + 8*binary.MaxVarintLen32
 	for _, k := range e.IdempotencyKeys {
 		n += len(k) + binary.MaxVarintLen32
 	}
@@ -118,14 +125,14 @@ func encodeEntry(e *Entry) []byte {
 	if e.Indexed {
 		flags |= flagIndexed
 	}
-	if !e.DisposeAfter.IsZero() {
+	if !e.Next.IsZero() {
 		flags |= flagHasDispose
 	}
 	b = append(b, valueFormat, flags)
 	b = binary.AppendUvarint(b, uint64(e.Version))
-	if !e.DisposeAfter.IsZero() {
-		b = binary.AppendVarint(b, e.DisposeAfter.Unix())
-		b = binary.AppendUvarint(b, uint64(e.DisposeAfter.Nanosecond()))
+	if !e.Next.IsZero() {
+		b = binary.AppendVarint(b, e.Next.Unix())
+		b = binary.AppendUvarint(b, uint64(e.Next.Nanosecond()))
 	}
 	for _, s := range []string{e.Citizen, e.Class, e.Status, e.ManifestKey, e.ManifestVersion, e.ContentKey} {
 		b = appendString(b, s)
@@ -134,6 +141,7 @@ func encodeEntry(e *Entry) []byte {
 	for _, k := range e.IdempotencyKeys {
 		b = appendString(b, k)
 	}
+	b = appendString(b, string(e.State))
 	return append(b, e.Manifest...)
 }
 
@@ -147,7 +155,8 @@ func appendString(b []byte, s string) []byte {
 func decodeEntry(id string, b []byte) (Entry, error) {
 	d := decoder{b: b}
 	e := Entry{ID: id}
-	if format := d.byte(); format != valueFormat && d.err == nil {
+	format := d.byte()
+	if format != valueFormat && format != valueFormatV1 && d.err == nil {
 		return Entry{}, fmt.Errorf("record %q: value format %d: %w", id, format, ErrCorrupt)
 	}
 	flags := d.byte()
@@ -162,7 +171,7 @@ func decodeEntry(id string, b []byte) (Entry, error) {
 		if nsec >= 1e9 {
 			d.fail()
 		}
-		e.DisposeAfter = time.Unix(sec, int64(nsec)).UTC()
+		e.Next = time.Unix(sec, int64(nsec)).UTC()
 	}
 	e.Indexed = flags&flagIndexed != 0
 	e.Citizen = d.string()
@@ -179,6 +188,11 @@ func decodeEntry(id string, b []byte) (Entry, error) {
 			for range nkeys {
 				e.IdempotencyKeys = append(e.IdempotencyKeys, d.string())
 			}
+		}
+	}
+	if format == valueFormat {
+		if st := d.bytes(); len(st) > 0 {
+			e.State = st
 		}
 	}
 	if d.err != nil {
@@ -240,6 +254,21 @@ func (d *decoder) varint() int64 {
 	return v
 }
 
+// bytes reads a string as a copy.
+func (d *decoder) bytes() []byte {
+	n := d.uvarint()
+	if d.err != nil {
+		return nil
+	}
+	if n > uint64(len(d.b)) {
+		d.fail()
+		return nil
+	}
+	b := bytes.Clone(d.b[:n])
+	d.b = d.b[n:]
+	return b
+}
+
 func (d *decoder) string() string {
 	n := d.uvarint()
 	if d.err != nil {
@@ -283,5 +312,6 @@ func citizenKey(citizen, id string) []byte {
 func cloneEntry(e Entry) Entry {
 	e.Manifest = bytes.Clone(e.Manifest)
 	e.IdempotencyKeys = slices.Clone(e.IdempotencyKeys)
+	e.State = bytes.Clone(e.State)
 	return e
 }

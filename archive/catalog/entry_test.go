@@ -17,8 +17,8 @@ func TestEncodeRoundTrip(t *testing.T) {
 		testEntry(42, 3),
 		{
 			ID: "b", Citizen: "P", Class: "tax", Status: "restricted", Version: 1 << 40, Indexed: true,
-			DisposeAfter:    time.Date(1600, 2, 29, 23, 59, 59, 999999999, time.FixedZone("x", -7200)),
-			IdempotencyKeys: []string{"k1", "k2", "k1"}, Manifest: []byte{0, 1, 2},
+			Next:            time.Date(1600, 2, 29, 23, 59, 59, 999999999, time.FixedZone("x", -7200)),
+			IdempotencyKeys: []string{"k1", "k2", "k1"}, Manifest: []byte{0, 1, 2}, State: []byte(`{"held":true}`),
 		},
 	}
 	for _, want := range tests {
@@ -29,8 +29,8 @@ func TestEncodeRoundTrip(t *testing.T) {
 		if !equalEntry(got, want) {
 			t.Errorf("round trip:\n got %+v\nwant %+v", got, want)
 		}
-		if !want.DisposeAfter.IsZero() && got.DisposeAfter.Location() != time.UTC {
-			t.Errorf("DisposeAfter not in UTC: %v", got.DisposeAfter)
+		if !want.Next.IsZero() && got.Next.Location() != time.UTC {
+			t.Errorf("Next not in UTC: %v", got.Next)
 		}
 	}
 }
@@ -39,13 +39,28 @@ func TestDecodeCorrupt(t *testing.T) {
 	valid := encodeEntry(&Entry{ID: "a", Citizen: "P", Version: 1, IdempotencyKeys: []string{"k"}})
 	for _, b := range [][]byte{
 		nil,
-		{2, 0, 1},                        // unknown format
+		{3, 0, 1},                        // unknown format
 		valid[:len(valid)-2],             // truncated
 		{1, 0, 1, 0, 0, 0, 0, 0, 0, 200}, // key count beyond the value
 	} {
 		if _, err := decodeEntry("a", b); !errors.Is(err, ErrCorrupt) {
 			t.Errorf("decode(%v) = %v, want ErrCorrupt", b, err)
 		}
+	}
+}
+
+// TestDecodeFormat1: values written before retention state existed still
+// decode, with no state.
+func TestDecodeFormat1(t *testing.T) {
+	// format 1, no flags, version 2, citizen "P", five empty strings, no keys, manifest "{}"
+	v1 := []byte{1, 0, 2, 1, 'P', 0, 0, 0, 0, 0, 0, '{', '}'}
+	got, err := decodeEntry("a", v1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Entry{ID: "a", Citizen: "P", Version: 2, Manifest: []byte("{}")}
+	if !equalEntry(got, want) {
+		t.Errorf("got %+v, want %+v", got, want)
 	}
 }
 

@@ -113,7 +113,7 @@ func (c *Catalog) Citizen(ctx context.Context, citizen string) ([]string, error)
 	return ids, nil
 }
 
-// DueBefore yields the IDs of records whose DisposeAfter is at or before t,
+// DueBefore yields the IDs of records whose Next is at or before t,
 // in date order (ties in ID order), from the date index. It reads in pages of
 // short read transactions and holds none while yielding, so the caller may
 // write to the catalog inside the loop. The sequence is not a snapshot: a

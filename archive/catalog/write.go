@@ -187,7 +187,7 @@ func (c *Catalog) commitTx(reqs []*request) (errs []error, err error) {
 
 // buckets holds a write or read transaction's buckets.
 type buckets struct {
-	records, citizen, date, idem, content, unindexed, meta *bolt.Bucket
+	records, citizen, date, idem, content, unindexed, events, meta *bolt.Bucket
 }
 
 func openBuckets(tx *bolt.Tx) (buckets, error) {
@@ -198,10 +198,11 @@ func openBuckets(tx *bolt.Tx) (buckets, error) {
 		idem:      tx.Bucket(bucketIdem),
 		content:   tx.Bucket(bucketContent),
 		unindexed: tx.Bucket(bucketUnindexed),
+		events:    tx.Bucket(bucketEvents),
 		meta:      tx.Bucket(bucketMeta),
 	}
 	if b.records == nil || b.citizen == nil || b.date == nil || b.idem == nil ||
-		b.content == nil || b.unindexed == nil || b.meta == nil {
+		b.content == nil || b.unindexed == nil || b.events == nil || b.meta == nil {
 		return buckets{}, fmt.Errorf("missing bucket: %w", ErrCorrupt)
 	}
 	return b, nil
@@ -305,6 +306,9 @@ func putEntry(b buckets, p *prepared) (bool, error) {
 		if old, err = decodeEntry(p.e.ID, raw); err != nil {
 			return false, rejected{fmt.Errorf("stored entry: %w: run `akte reindex`", err)}
 		}
+		if old.Status == StatusDisposed {
+			return false, rejected{fmt.Errorf("record was disposed of: %w", ErrConflict)}
+		}
 		if old.Version > p.e.Version {
 			return false, rejected{fmt.Errorf("version %d is older than stored version %d: %w", p.e.Version, old.Version, ErrConflict)}
 		}
@@ -345,8 +349,8 @@ func putEntry(b buckets, p *prepared) (bool, error) {
 
 func deleteIndexes(b buckets, id []byte, e *Entry) error {
 	errs := []error{b.citizen.Delete(citizenKey(e.Citizen, e.ID))}
-	if !e.DisposeAfter.IsZero() {
-		errs = append(errs, b.date.Delete(dateKey(e.DisposeAfter, e.ID)))
+	if !e.Next.IsZero() {
+		errs = append(errs, b.date.Delete(dateKey(e.Next, e.ID)))
 	}
 	for _, k := range e.IdempotencyKeys {
 		errs = append(errs, deleteIfMapsTo(b.idem, []byte(k), id))
@@ -369,8 +373,8 @@ func deleteIfMapsTo(bk *bolt.Bucket, key, id []byte) error {
 
 func putIndexes(b buckets, id []byte, e *Entry) error {
 	errs := []error{b.citizen.Put(citizenKey(e.Citizen, e.ID), nil)}
-	if !e.DisposeAfter.IsZero() {
-		errs = append(errs, b.date.Put(dateKey(e.DisposeAfter, e.ID), nil))
+	if !e.Next.IsZero() {
+		errs = append(errs, b.date.Put(dateKey(e.Next, e.ID), nil))
 	}
 	for _, k := range e.IdempotencyKeys {
 		errs = append(errs, b.idem.Put([]byte(k), id))

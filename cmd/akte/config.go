@@ -2,17 +2,21 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
 
-	"akte/archive"
+	"akte/retention"
+
 	"akte/archive/store"
 	"akte/archive/store/s3store"
 )
@@ -27,18 +31,29 @@ type Config struct {
 	Store  StoreConfig `yaml:"store"`
 	Ingest struct {
 		MaxBytes int64 `yaml:"max_bytes"`
-		// InitialLockDays: every new version is locked this long until the
-		// retention schedule decides.
-		InitialLockDays int `yaml:"initial_lock_days"`
-		// Classes added to the default classes.
-		Classes []string `yaml:"classes"`
 	} `yaml:"ingest"`
-	Audit struct {
+	Retention RetentionConfig `yaml:"retention"`
+	Audit     struct {
 		SealEvery    int           `yaml:"seal_every"`
 		SealInterval time.Duration `yaml:"seal_interval"`
 	} `yaml:"audit"`
 	Seal SealConfig `yaml:"seal"`
 	TSA  TSAConfig  `yaml:"tsa"`
+}
+
+// RetentionConfig: the schedule and the sweeper.
+type RetentionConfig struct {
+	// Schedule is the Aktenplan YAML file; empty means the shipped example
+	// (print it with `akte retention schedule`). Its classes are the
+	// classes Akte accepts.
+	Schedule string `yaml:"schedule"`
+	// RollingLock (ISO 8601) is how far ahead a version is locked while its
+	// earliest disposal date is not yet known.
+	RollingLock string `yaml:"rolling_lock"`
+	// SweepInterval is how often `akte serve` sweeps; 0 turns it off.
+	SweepInterval time.Duration `yaml:"sweep_interval"`
+	// CertificateLockYears: how long disposal certificates stay locked.
+	CertificateLockYears int `yaml:"certificate_lock_years"`
 }
 
 // SealConfig names the authority's seal: a PKCS #12 file, or PEM
@@ -96,7 +111,9 @@ func Default() Config {
 	c.Store.Mode = store.Compliance
 	c.Store.S3.Secure = true
 	c.Ingest.MaxBytes = 64 << 20
-	c.Ingest.InitialLockDays = 30
+	c.Retention.RollingLock = "P1Y"
+	c.Retention.SweepInterval = time.Hour
+	c.Retention.CertificateLockYears = 30
 	c.Seal.Organization = "Akte"
 	c.Seal.Reason = "Archivierung"
 	c.TSA.Timeout = 10 * time.Second
@@ -168,8 +185,10 @@ func (c *Config) Validate() error {
 		return errors.New("config data: must name a directory")
 	case c.Ingest.MaxBytes <= 0:
 		return fmt.Errorf("config ingest.max_bytes: %d must be positive", c.Ingest.MaxBytes)
-	case c.Ingest.InitialLockDays < 0:
-		return fmt.Errorf("config ingest.initial_lock_days: %d must not be negative", c.Ingest.InitialLockDays)
+	case c.Retention.SweepInterval < 0:
+		return fmt.Errorf("config retention.sweep_interval: %v must not be negative", c.Retention.SweepInterval)
+	case c.Retention.CertificateLockYears < 1:
+		return fmt.Errorf("config retention.certificate_lock_years: %d must be at least 1", c.Retention.CertificateLockYears)
 	case !c.Store.Mode.Valid():
 		return fmt.Errorf("config store.mode: %q must be COMPLIANCE or GOVERNANCE", c.Store.Mode)
 	}
@@ -188,10 +207,8 @@ func (c *Config) Validate() error {
 	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
 		return fmt.Errorf("config listen: %q must be host:port", c.Listen)
 	}
-	for _, cl := range c.Ingest.Classes {
-		if !archive.Class(cl).Valid() {
-			return fmt.Errorf("config ingest.classes: %q must be lower-case letters, digits and -", cl)
-		}
+	if p, err := retention.ParsePeriod(c.Retention.RollingLock); err != nil || p == (retention.Period{}) {
+		return fmt.Errorf("config retention.rolling_lock: %q must be an ISO 8601 period such as P1Y", c.Retention.RollingLock)
 	}
 	switch c.Store.Backend {
 	case "file":
@@ -213,10 +230,28 @@ func (c *Config) s3() s3store.Config {
 	}
 }
 
-func (c *Config) classes() []archive.Class {
-	out := append([]archive.Class{}, archive.DefaultClasses...)
-	for _, cl := range c.Ingest.Classes {
-		out = append(out, archive.Class(cl))
+// schedule reads the configured retention schedule (or the shipped
+// example) and returns it with an ID of its content.
+func (c *Config) schedule() (*retention.Schedule, string, error) {
+	data := retention.DefaultYAML()
+	if c.Retention.Schedule != "" {
+		b, err := os.ReadFile(c.Retention.Schedule)
+		if err != nil {
+			return nil, "", configError{fmt.Errorf("config retention.schedule: %w", err)}
+		}
+		data = b
 	}
-	return out
+	s, err := retention.Parse(data)
+	if err != nil {
+		return nil, "", configError{fmt.Errorf("retention schedule %s: %w", cmpOr(c.Retention.Schedule, "(shipped example)"), err)}
+	}
+	sum := sha256.Sum256(data)
+	return s, hex.EncodeToString(sum[:8]), nil
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -25,7 +26,9 @@ store:
     secret_key: very-secret
 ingest:
   max_bytes: 1000
-  classes: [building-permit]
+retention:
+  sweep_interval: 15m
+  rolling_lock: P2Y
 seal:
   pkcs12: /etc/akte/seal.p12
   password: very-secret-too
@@ -45,8 +48,8 @@ seal:
 		string(cfg.Seal.Password) != "very-secret-too" {
 		t.Fatalf("loaded %+v", cfg)
 	}
-	if cl := cfg.classes(); cl[len(cl)-1] != "building-permit" {
-		t.Fatalf("classes %v", cl)
+	if cfg.Retention.SweepInterval != 15*time.Minute || cfg.Retention.RollingLock != "P2Y" {
+		t.Fatalf("retention %+v", cfg.Retention)
 	}
 	asYAML, err := yaml.Marshal(cfg)
 	if err != nil {
@@ -64,7 +67,7 @@ func TestConfigValidateNamesField(t *testing.T) {
 		"ingest:\n  max_bytes: -1\n":         "ingest.max_bytes",
 		"store:\n  mode: FOREVER\n":          "store.mode",
 		"listen: nowhere\n":                  "listen",
-		"ingest:\n  classes: [Bad Class]\n":  "ingest.classes",
+		"retention:\n  rolling_lock: 1y\n":   "retention.rolling_lock",
 		"store:\n  backend: s3\n":            "store.s3",
 		"data: ''\n":                         "data",
 		"seal:\n  cert: c.pem\n":             "seal.key",

@@ -17,6 +17,7 @@ import (
 	"akte/archive/store"
 	"akte/archive/store/filestore"
 	"akte/archive/store/s3store"
+	"akte/retention"
 	"akte/search"
 )
 
@@ -222,11 +223,17 @@ func openArchiveConfig(ctx context.Context, cfg *Config, log *slog.Logger, tune 
 	if err != nil {
 		return nil, archive.ReconcileReport{}, nil, err
 	}
+	sched, schedID, err := cfg.schedule()
+	if err != nil {
+		return nil, archive.ReconcileReport{}, nil, err
+	}
+	rolling, _ := retention.ParsePeriod(cfg.Retention.RollingLock) // checked by Validate
 	opts := archive.Options{
 		Sealer: sl, Trust: trust,
-		Store: st, Dir: cfg.Data, Classes: cfg.classes(), MaxBytes: cfg.Ingest.MaxBytes,
-		InitialLock:    time.Duration(cfg.Ingest.InitialLockDays) * 24 * time.Hour,
-		AuditSealEvery: cfg.Audit.SealEvery, AuditSealInterval: cfg.Audit.SealInterval, Logger: log,
+		Store: st, Dir: cfg.Data, MaxBytes: cfg.Ingest.MaxBytes,
+		Schedule: sched, ScheduleID: schedID, RollingLock: rolling,
+		CertificateLock: time.Duration(cfg.Retention.CertificateLockYears) * 365 * 24 * time.Hour,
+		AuditSealEvery:  cfg.Audit.SealEvery, AuditSealInterval: cfg.Audit.SealInterval, Logger: log,
 	}
 	if tune != nil {
 		tune(&opts)
@@ -251,7 +258,7 @@ func cliActor(g *globals) archive.Actor {
 	if name == "" {
 		name = "unknown"
 	}
-	return archive.Actor{Name: "cli:" + name, Role: "operator"}
+	return archive.Actor{Name: "cli:" + name, Role: archive.RoleOperator}
 }
 
 // openSearch opens the search index under DATA/index; fresh reports a new
