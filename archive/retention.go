@@ -38,7 +38,9 @@ type CitizenEvent struct {
 	By       Actor     `json:"by"`
 }
 
-func eventKey(c CitizenID, id string) string { return "citizens/" + string(c) + "/events/" + id + ".json" }
+func eventKey(c CitizenID, id string) string {
+	return "citizens/" + string(c) + "/events/" + id + ".json"
+}
 
 // Hold is a legal hold on a record: it blocks disposal and sets the S3 legal
 // hold on every object of the record.
@@ -125,10 +127,10 @@ type RetentionStatus struct {
 	Offer       string                `json:"offer,omitempty"`
 	// Awaiting is "approval" (review) or "appraisal" (offer) when disposal
 	// waits for a person.
-	Awaiting string            `json:"awaiting,omitempty"`
-	Facts    map[string]Date   `json:"facts,omitempty"`
+	Awaiting string             `json:"awaiting,omitempty"`
+	Facts    map[string]Date    `json:"facts,omitempty"`
 	Reasons  []retention.Reason `json:"reasons"`
-	Failure  string            `json:"failure,omitempty"`
+	Failure  string             `json:"failure,omitempty"`
 }
 
 // citizenLock serialises everything that evaluates a citizen's records

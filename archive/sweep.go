@@ -321,7 +321,7 @@ type Certificate struct {
 
 // CertifiedVersion is the fixity of one deleted version.
 type CertifiedVersion struct {
-	Version int           `json:"version"`
+	Version int             `json:"version"`
 	Files   []CertifiedFile `json:"files"`
 }
 
