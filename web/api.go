@@ -55,6 +55,7 @@ func New(a *archive.Archive, opts *Options) *Server {
 	s.mux.HandleFunc("GET /api/v1/records/{id}/document", s.document)
 	s.mux.HandleFunc("GET /api/v1/records/{id}/seal", s.seal)
 	s.mux.HandleFunc("GET /api/v1/search", s.search)
+	s.retentionRoutes()
 	s.ready.Store(true)
 	return s
 }
@@ -231,10 +232,14 @@ func statusFor(err error) (int, string) {
 	switch {
 	case errors.As(err, &mbe):
 		return http.StatusRequestEntityTooLarge, "refused"
+	case errors.Is(err, errMediaType):
+		return http.StatusUnsupportedMediaType, "unsupported_media_type"
 	case errors.Is(err, archive.ErrInvalid):
 		return http.StatusBadRequest, "invalid"
 	case errors.Is(err, archive.ErrRefused):
 		return http.StatusUnprocessableEntity, "refused"
+	case errors.Is(err, archive.ErrDisposed): // also ErrNotFound
+		return http.StatusGone, "disposed"
 	case errors.Is(err, archive.ErrNotFound):
 		return http.StatusNotFound, "not_found"
 	case errors.Is(err, archive.ErrConflict):

@@ -41,6 +41,17 @@ func do(t *testing.T, req *http.Request) (*http.Response, []byte) {
 	return resp, b
 }
 
+// wantError fails the test unless the answer is the JSON error of status,
+// kind and field, with a message.
+func wantError(t *testing.T, resp *http.Response, b []byte, status int, kind, field string) {
+	t.Helper()
+	var e errBody
+	json.Unmarshal(b, &e)
+	if resp.StatusCode != status || e.Error.Kind != kind || e.Error.Field != field || e.Error.Message == "" {
+		t.Errorf("%s %s: got %d %.300s, want %d kind %s field %q", resp.Request.Method, resp.Request.URL.Path, resp.StatusCode, b, status, kind, field)
+	}
+}
+
 func post(t *testing.T, srv *httptest.Server, query string, body []byte, idem string) (*http.Response, []byte) {
 	req, _ := http.NewRequest("POST", srv.URL+"/api/v1/records?"+query, bytes.NewReader(body))
 	if idem != "" {
@@ -126,11 +137,7 @@ func TestErrorStatus(t *testing.T) {
 				req.Header.Set("Idempotency-Key", tc.idem)
 			}
 			resp, b := do(t, req)
-			var e errBody
-			json.Unmarshal(b, &e)
-			if resp.StatusCode != tc.status || e.Error.Kind != tc.kind || e.Error.Field != tc.field || e.Error.Message == "" {
-				t.Fatalf("got %d %s, want %d kind %s field %q", resp.StatusCode, b, tc.status, tc.kind, tc.field)
-			}
+			wantError(t, resp, b, tc.status, tc.kind, tc.field)
 		})
 	}
 }

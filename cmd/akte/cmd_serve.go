@@ -12,6 +12,10 @@ import (
 	"akte/web"
 )
 
+// shutdownGrace is how long requests, and then a running sweep, may take
+// to finish once the server is told to stop; then they are cancelled.
+const shutdownGrace = 30 * time.Second
+
 type serveOptions struct {
 	listen string
 }
@@ -39,12 +43,15 @@ func runServe(ctx context.Context, g *globals, o serveOptions, stdout, stderr io
 	if o.listen == "" {
 		o.listen = cfg.Listen
 	}
-	log := newLogger(stderr, g.json)
+	log := newServerLogger(stderr, g.json)
 	a, rep, closeArchive, err := openArchiveConfig(ctx, cfg, log, nil)
 	if err != nil {
 		return err
 	}
 	defer closeArchive()
+	if sched, _, err := cfg.schedule(); err == nil && sched.Example {
+		log.Warn("the retention schedule is the shipped EXAMPLE: adapt it (akte retention schedule) and set retention.schedule")
+	}
 	ln, err := net.Listen("tcp", o.listen)
 	if err != nil {
 		return configError{fmt.Errorf("listen on %s: %w", o.listen, err)}
@@ -53,6 +60,8 @@ func runServe(ctx context.Context, g *globals, o serveOptions, stdout, stderr io
 	srv := &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	fmt.Fprintf(stdout, "akte: serving %s on http://%s (store: %s, %d records added by reconciliation, %d orphaned objects)\n",
 		cfg.Data, ln.Addr(), cfg.Store.Backend, rep.Added, len(rep.Orphans))
+	stopSweeper := startSweeper(a, cfg.Retention.SweepInterval, min(firstSweepDelay, cfg.Retention.SweepInterval), shutdownGrace, log)
+	defer stopSweeper() // before the archive closes
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -61,11 +70,12 @@ func runServe(ctx context.Context, g *globals, o serveOptions, stdout, stderr io
 	case <-ctx.Done():
 	}
 	api.SetReady(false)
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	stopSweeper()
 	fmt.Fprintln(stdout, "akte: stopped")
 	return nil
 }

@@ -233,13 +233,9 @@ func (c *Config) s3() s3store.Config {
 // schedule reads the configured retention schedule (or the shipped
 // example) and returns it with an ID of its content.
 func (c *Config) schedule() (*retention.Schedule, string, error) {
-	data := retention.DefaultYAML()
-	if c.Retention.Schedule != "" {
-		b, err := os.ReadFile(c.Retention.Schedule)
-		if err != nil {
-			return nil, "", configError{fmt.Errorf("config retention.schedule: %w", err)}
-		}
-		data = b
+	data, err := c.scheduleYAML()
+	if err != nil {
+		return nil, "", err
 	}
 	s, err := retention.Parse(data)
 	if err != nil {
@@ -247,6 +243,19 @@ func (c *Config) schedule() (*retention.Schedule, string, error) {
 	}
 	sum := sha256.Sum256(data)
 	return s, hex.EncodeToString(sum[:8]), nil
+}
+
+// scheduleYAML reads the configured schedule file, or returns the shipped
+// example when none is configured.
+func (c *Config) scheduleYAML() ([]byte, error) {
+	if c.Retention.Schedule == "" {
+		return retention.DefaultYAML(), nil
+	}
+	b, err := os.ReadFile(c.Retention.Schedule)
+	if err != nil {
+		return nil, configError{fmt.Errorf("config retention.schedule: %w", err)}
+	}
+	return b, nil
 }
 
 func cmpOr(a, b string) string {

@@ -5,11 +5,13 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"akte/pdfa"
@@ -24,8 +26,9 @@ const (
 	exitNotFound    = 4 // no such record
 	exitIntegrity   = 5 // verify or audit verify found problems; corrupt object
 	exitConfig      = 6 // bad configuration, or the store refused at start (no Object Lock)
-	exitConflict    = 7 // idempotency key reused for another document
+	exitConflict    = 7 // idempotency key reused for another document; a retention change that does not fit the record's state
 	exitUnavailable = 8 // a service ingest needs (the timestamp authority) did not answer; retry
+	exitDisposed    = 9 // the record was disposed of; only its disposal certificate remains
 	exitInterrupted = 130
 )
 
@@ -45,6 +48,8 @@ func commands() []command {
 		{"reindex", "rebuild the catalog from the store alone", cmdReindex},
 		{"pdfa", "check a file against PDF/A-2b, or convert one to it", cmdPDFA},
 		{"keys", "create a seal key and CSR, or show the active seal", cmdKeys},
+		{"citizen", "record a citizen's event (moved away, deceased, new document), list them", cmdCitizen},
+		{"retention", "plan, sweep, holds, facts, approvals, certificates, the schedule", cmdRetention},
 	}
 }
 
@@ -107,9 +112,7 @@ Usage: akte [--data DIR] [--config FILE] [--json] COMMAND [ARGS]
 
 Commands:
 `)
-	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
-	}
+	printCommands(w, commands())
 	fmt.Fprint(w, `
 Run 'akte COMMAND --help' for a command's flags.
 
@@ -120,14 +123,64 @@ Global flags (also accepted after the command):
 
 Exit codes:
   0 ok   1 failure   2 usage   3 input refused   4 not found
-  5 integrity problem found   6 configuration or store refused   7 conflict
+  5 integrity problem found   6 configuration or store refused
+  7 conflict (idempotency key reused; already on hold; not due or not for review)
   8 a required service (timestamp authority) is unavailable: retry
+  9 the record was disposed of (its disposal certificate remains)
   130 interrupted
 `)
 }
 
-func newLogger(w io.Writer, json bool) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: slog.LevelWarn}
+func printCommands(w io.Writer, cmds []command) {
+	width := 0
+	for _, c := range cmds {
+		width = max(width, len(c.name))
+	}
+	for _, c := range cmds {
+		fmt.Fprintf(w, "  %-*s %s\n", width, c.name, c.summary)
+	}
+}
+
+// dispatch runs the subcommand of group (akte GROUP SUBCOMMAND ARGS) that
+// args name; global flags may come before the subcommand. Without one, or
+// with --help, it lists them.
+func dispatch(ctx context.Context, g *globals, group string, subs []command, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet(group, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	g.addFlags(fs)
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) || err == nil && fs.Arg(0) == "help" {
+		fmt.Fprintf(stdout, "Usage: akte %s COMMAND [ARGS]\n\nCommands:\n", group)
+		printCommands(stdout, subs)
+		fmt.Fprintf(stdout, "\nRun 'akte %s COMMAND --help' for a command's flags.\n", group)
+		return nil
+	}
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	names := make([]string, len(subs))
+	for i, c := range subs {
+		names[i] = c.name
+		if c.name == fs.Arg(0) {
+			return c.run(ctx, g, fs.Args()[1:], stdout, stderr)
+		}
+	}
+	if fs.NArg() == 0 {
+		return usageError{fmt.Sprintf("%s needs a command: %s", group, strings.Join(names, ", "))}
+	}
+	return usageError{fmt.Sprintf("unknown %s command %q (%s)", group, fs.Arg(0), strings.Join(names, ", "))}
+}
+
+// newLogger logs warnings and errors; the server (newServerLogger) logs
+// what it does too.
+func newLogger(w io.Writer, json bool) *slog.Logger { return newLevelLogger(w, json, slog.LevelWarn) }
+
+func newServerLogger(w io.Writer, json bool) *slog.Logger {
+	return newLevelLogger(w, json, slog.LevelInfo)
+}
+
+func newLevelLogger(w io.Writer, json bool, level slog.Level) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level}
 	if json {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}

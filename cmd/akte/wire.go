@@ -83,6 +83,8 @@ func exitCode(err error) int {
 		return exitConfig
 	case errors.Is(err, archive.ErrInvalid), errors.Is(err, archive.ErrRefused):
 		return exitRefused
+	case errors.Is(err, archive.ErrDisposed): // also ErrNotFound
+		return exitDisposed
 	case errors.Is(err, archive.ErrNotFound):
 		return exitNotFound
 	case errors.Is(err, archive.ErrCorrupt), errors.Is(err, audit.ErrTampered):
@@ -201,6 +203,16 @@ func openArchive(ctx context.Context, g *globals, stderr io.Writer, tune func(*a
 		return nil, archive.ReconcileReport{}, nil, err
 	}
 	return openArchiveConfig(ctx, cfg, newLogger(stderr, g.json), tune)
+}
+
+// withArchive opens the archive, runs f on it and closes it again.
+func withArchive(ctx context.Context, g *globals, stderr io.Writer, f func(*archive.Archive) error) error {
+	a, _, closeArchive, err := openArchive(ctx, g, stderr, nil)
+	if err != nil {
+		return err
+	}
+	err = f(a)
+	return errors.Join(err, closeArchive())
 }
 
 // openArchiveConfig opens the store, the seal, the search index and the
