@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"akte/archive/audit"
@@ -90,7 +91,7 @@ type Archive struct {
 	schedule        *retention.Schedule
 	citizenMu       [64]sync.Mutex
 	sweepMu         sync.Mutex
-	scheduleChanged bool // guarded by sweepMu
+	scheduleChanged atomic.Bool
 
 	inflightMu sync.Mutex
 	inflight   map[string]*inflight // content key → serialises identical ingests
@@ -102,8 +103,8 @@ type Archive struct {
 
 // Actor says who asks, for the audit log.
 type Actor struct {
-	Name string
-	Role string
+	Name string `json:"name"`
+	Role string `json:"role"`
 }
 
 func (a Actor) valid() bool { return a.Name != "" && a.Role != "" }
@@ -160,7 +161,6 @@ func Open(ctx context.Context, opts Options) (*Archive, ReconcileReport, error) 
 		}
 		a.classes[c] = true
 	}
-	a.loadScheduleID()
 	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
 		return nil, ReconcileReport{}, fmt.Errorf("open archive: %w", err)
 	}
@@ -170,6 +170,10 @@ func Open(ctx context.Context, opts Options) (*Archive, ReconcileReport, error) 
 		return nil, ReconcileReport{}, fmt.Errorf("open archive: %w", err)
 	}
 	a.cat = cat
+	if err := a.loadScheduleID(ctx); err != nil {
+		cat.Close()
+		return nil, ReconcileReport{}, fmt.Errorf("open archive: %w", err)
+	}
 	if opts.Search != nil {
 		a.idx = newIndexer(opts.Search, cat)
 	}

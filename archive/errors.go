@@ -16,8 +16,10 @@ var (
 	ErrRefused = errors.New("document refused")
 	// ErrNotFound: no such record (or version).
 	ErrNotFound = errors.New("record not found")
-	// ErrConflict: an idempotency key reused for a different document.
-	ErrConflict = errors.New("idempotency key conflict")
+	// ErrConflict: the request contradicts the record's state: an
+	// idempotency key reused for a different document, a hold on a record
+	// already held, an approval of a record not due for review.
+	ErrConflict = errors.New("conflict")
 	// ErrCorrupt: stored bytes do not match their recorded SHA-256, or a
 	// manifest is unreadable. Nothing corrupt is ever returned to a reader.
 	ErrCorrupt = errors.New("stored object corrupt")

@@ -177,7 +177,7 @@ func (a *Archive) Ingest(ctx context.Context, req IngestRequest) (IngestResult, 
 	if err != nil {
 		return IngestResult{}, fmt.Errorf("ingest: %w", err)
 	}
-	lock, err := a.initialLock(req.Class, req.Facts, evs, now)
+	lock, err := a.initialLock(req.Class, req.Date, req.Facts, evs, now)
 	if err != nil {
 		return IngestResult{}, fmt.Errorf("ingest: %w", err)
 	}

@@ -57,9 +57,10 @@ type PlanReport struct {
 // (no store access): one pass over the catalog.
 func (a *Archive) Plan(ctx context.Context, req PlanRequest) (PlanReport, error) {
 	now := a.opts.Now().UTC()
-	a.sweepMu.Lock()
-	rep := PlanReport{At: now, Items: []PlanItem{}, Stale: a.scheduleChanged}
-	a.sweepMu.Unlock()
+	if req.Class != "" && !a.classes[req.Class] {
+		return PlanReport{}, fmt.Errorf("plan: %w", invalid("class", "unknown class %q (known: %v)", clip(string(req.Class)), a.Classes()))
+	}
+	rep := PlanReport{At: now, Items: []PlanItem{}, Stale: a.scheduleChanged.Load()}
 	for e, err := range a.cat.All(ctx) {
 		if err != nil {
 			return rep, fmt.Errorf("plan: %w", err)

@@ -77,11 +77,14 @@ type state struct {
 	Facts   map[string]Date `json:"facts,omitempty"`
 	Hold    *Hold           `json:"hold,omitempty"`
 	// LockedUntil is the retain-until date set on every object.
-	LockedUntil time.Time  `json:"locked_until,omitzero"`
-	Approval    *Approval  `json:"approval,omitempty"`
-	Offer       string     `json:"offer,omitempty"`
-	OfferID     string     `json:"offer_id,omitempty"`
-	Decision    stateDates `json:"decision"`
+	LockedUntil time.Time `json:"locked_until,omitzero"`
+	Approval    *Approval `json:"approval,omitempty"`
+	Offer       string    `json:"offer,omitempty"`
+	OfferID     string    `json:"offer_id,omitempty"`
+	// Announced is when a sweep first reported that disposal waits for a
+	// person (approval, appraisal); reported once, then left to the plan.
+	Announced time.Time  `json:"announced,omitzero"`
+	Decision  stateDates `json:"decision"`
 	// Failure is the last sweep's problem with this record, if any.
 	Failure string `json:"failure,omitempty"`
 }
@@ -245,6 +248,9 @@ func (a *Archive) nextLook(st *state, d retention.Decision, now time.Time) time.
 	case d.Disposition == retention.Offer && st.Offer == "":
 		earlier(now) // to put on the offer list
 	case awaiting(st, d) != "":
+		if st.Announced.IsZero() {
+			earlier(now) // the sweep reports it once
+		}
 	case st.LockedUntil.After(now):
 		earlier(st.LockedUntil)
 	default:
@@ -276,16 +282,25 @@ func (a *Archive) apply(e *catalog.Entry, st *state, evs []CitizenEvent, now tim
 }
 
 // newState is a fresh record's retention state.
+// The clock "created" starts at the document's date when the sender gave
+// one (a tax file of 2015 scanned today is ten years old already), else at
+// ingest.
 func newState(m *Manifest) *state {
-	st := &state{Created: m.Created, Facts: maps.Clone(m.Facts), LockedUntil: m.RetainUntil}
-	return st
+	return &state{Created: createdOf(m.Date, m.Created), Facts: maps.Clone(m.Facts), LockedUntil: m.RetainUntil}
+}
+
+func createdOf(doc Date, ingested time.Time) time.Time {
+	if t, err := time.Parse(time.DateOnly, string(doc)); err == nil && t.Before(ingested) {
+		return t
+	}
+	return ingested
 }
 
 // initialLock is the lock of a new version: its earliest lawful disposal
 // date, or a rolling period when that is not known, never past the latest
 // date; zero when the record may go at once.
-func (a *Archive) initialLock(class Class, facts map[string]Date, evs []CitizenEvent, now time.Time) (time.Time, error) {
-	st := &state{Created: now, Facts: facts}
+func (a *Archive) initialLock(class Class, doc Date, facts map[string]Date, evs []CitizenEvent, now time.Time) (time.Time, error) {
+	st := &state{Created: createdOf(doc, now), Facts: facts}
 	d, err := a.evaluate(class, st, evs, now)
 	if err != nil {
 		return time.Time{}, err
@@ -432,6 +447,7 @@ func (an *annotation) applyTo(st *state) {
 		st.Hold = nil
 	case "approve":
 		st.Approval = &Approval{By: an.By.Name, Role: an.By.Role, At: an.At, Note: an.Reason}
+		st.Announced = time.Time{}
 	case "offer":
 		st.Offer, st.OfferID = OfferOffered, an.Offer
 	case "appraisal":
@@ -479,9 +495,22 @@ func (a *Archive) annotate(ctx context.Context, an annotation, check func(*state
 	if err != nil {
 		return nil, err
 	}
+	// The annotation is locked like the record's files, but never past the
+	// latest date the annotation itself may bring forward.
+	after := *st
+	an.applyTo(&after)
+	d2, err := a.evaluate(rec.Class, &after, evs, now)
+	if err != nil {
+		return nil, err
+	}
 	var opts store.PutOptions
-	if st.LockedUntil.After(now) {
-		opts.Retention.Until = st.LockedUntil
+	if lock := st.LockedUntil; lock.After(now) {
+		if !d2.Latest.IsZero() && lock.After(d2.Latest) {
+			lock = d2.Latest
+		}
+		if lock.After(now) {
+			opts.Retention.Until = lock
+		}
 	}
 	opts.ContentType = "application/json"
 	key := "records/" + string(an.Record) + "/" + metaDir + "/" + string(NewRecordID()) + ".json"

@@ -338,3 +338,21 @@ func TestPlanOrder(t *testing.T) {
 		t.Errorf("plan until 2034: %v, want %s", got, want)
 	}
 }
+
+// TestOldDocumentDueAtOnce: a tax file dated 2015 archived in 2026 is past
+// AO §147 already: not locked, disposed of by the first sweep.
+func TestOldDocumentDueAtOnce(t *testing.T) {
+	clock := archivetest.NewClock(start)
+	a, st := archivetest.OpenDir(t, t.TempDir(), archive.Options{Now: clock.Now})
+	res, err := a.Ingest(ctx, archive.IngestRequest{Actor: clerk, Citizen: "F-1", Class: "tax", Date: "2015-03-01",
+		Title: "Gewerbesteuer 2015", Body: bytes.NewReader(archivetest.MakePDF("Gewerbesteuer", "2015"))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info := lockOf(t, st, res.Record); info.Retention.Active(start) {
+		t.Errorf("a record due at ingest is locked until %v", info.Retention.Until)
+	}
+	if acts := swept(sweep(t, a), res.Record.ID); !slices.Equal(acts, []string{archive.ActionDispose}) {
+		t.Errorf("first sweep: %v", acts)
+	}
+}

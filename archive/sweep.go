@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -81,7 +82,7 @@ func (a *Archive) Sweep(ctx context.Context, opts SweepOptions) (SweepReport, er
 	start := time.Now()
 	now := a.opts.Now().UTC()
 	rep := SweepReport{DryRun: opts.DryRun, At: now, Counts: map[string]int{}, Items: []SweepItem{}}
-	full := opts.All || a.scheduleChanged
+	full := opts.All || a.scheduleChanged.Load()
 	var ids []string
 	if full {
 		for e, err := range a.cat.All(ctx) {
@@ -125,7 +126,7 @@ func (a *Archive) Sweep(ctx context.Context, opts SweepOptions) (SweepReport, er
 		if err := a.saveScheduleID(); err != nil {
 			return rep, fmt.Errorf("sweep: %w", err)
 		}
-		a.scheduleChanged = false
+		a.scheduleChanged.Store(false)
 	}
 	rep.Duration = time.Since(start)
 	if !opts.DryRun && len(rep.Items) > 0 {
@@ -197,10 +198,13 @@ func (a *Archive) sweepRecord(ctx context.Context, id RecordID, now time.Time, o
 				st.Offer = OfferPending
 			}
 		case awaiting(st, d) != "":
-			if e.Next.IsZero() || opts.All {
-				break // already known to wait
+			if !st.Announced.IsZero() {
+				break // already reported; the plan lists it
 			}
 			item.Actions = append(item.Actions, ActionAwait)
+			if !opts.DryRun {
+				st.Announced = now
+			}
 		case st.LockedUntil.After(now):
 			item.Actions = append(item.Actions, ActionLocked)
 			item.Until = st.LockedUntil
@@ -479,12 +483,20 @@ func (a *Archive) Certificate(ctx context.Context, id RecordID) (*Certificate, e
 // with; a different one makes the next sweep visit every record.
 const scheduleIDFile = "schedule.id"
 
-func (a *Archive) loadScheduleID() {
+func (a *Archive) loadScheduleID(ctx context.Context) error {
 	if a.opts.ScheduleID == "" {
-		return
+		return nil
 	}
 	b, err := os.ReadFile(filepath.Join(a.opts.Dir, scheduleIDFile))
-	a.scheduleChanged = err != nil || string(bytes.TrimSpace(b)) != a.opts.ScheduleID
+	if errors.Is(err, fs.ErrNotExist) {
+		if n, err := a.cat.Count(ctx); err != nil || n > 0 {
+			a.scheduleChanged.Store(true) // records from before: evaluate them all
+			return err
+		}
+		return a.saveScheduleID() // a new archive: nothing to re-evaluate
+	}
+	a.scheduleChanged.Store(err != nil || string(bytes.TrimSpace(b)) != a.opts.ScheduleID)
+	return nil
 }
 
 func (a *Archive) saveScheduleID() error {

@@ -51,9 +51,9 @@ type Decision struct {
 
 // Reason is one step of a decision, in German and English, with its legal basis.
 type Reason struct {
-	Basis string
-	DE    string
-	EN    string
+	Basis string `json:"basis,omitempty"`
+	DE    string `json:"de"`
+	EN    string `json:"en"`
 }
 
 // Evaluate applies the schedule to one record's facts at now: the earliest and latest
