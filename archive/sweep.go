@@ -195,7 +195,7 @@ func (a *Archive) sweepRecord(ctx context.Context, id RecordID, now time.Time, o
 		case d.Disposition == retention.Offer && st.Offer == "":
 			item.Actions = append(item.Actions, ActionOffer)
 			if !opts.DryRun {
-				st.Offer = OfferPending
+				st.Offer, st.Announced = OfferPending, now
 			}
 		case awaiting(st, d) != "":
 			if !st.Announced.IsZero() {
