@@ -568,8 +568,15 @@ func (s *Store) update(ctx context.Context, op, key, versionID string, fn func(*
 // List implements store.Store. Keys come in byte order: within a directory,
 // a subdirectory sorts as its name followed by "/".
 func (s *Store) List(ctx context.Context, prefix, after string) iter.Seq2[store.ObjectInfo, error] {
+	// Every key with the prefix lives under the prefix's directory part:
+	// start there, not at the root (listing one record must not read the
+	// directory of all records).
+	start := prefix[:strings.LastIndexByte(prefix, '/')+1]
+	if start != "" && !store.ValidKey(strings.TrimSuffix(start, "/")) {
+		start = ""
+	}
 	return func(yield func(store.ObjectInfo, error) bool) {
-		s.walk(ctx, "", prefix, after, yield)
+		s.walk(ctx, start, prefix, after, yield)
 	}
 }
 
