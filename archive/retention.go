@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"maps"
+	"sync"
 	"time"
 
 	"akte/archive/catalog"
@@ -353,13 +354,21 @@ func (a *Archive) RecordEvent(ctx context.Context, actor Actor, ev CitizenEvent)
 		store.PutOptions{ContentType: "application/json"}); err != nil {
 		return ev, 0, fmt.Errorf("event: %w", err)
 	}
+	// The event is stored (its commit point): the catalog and the audit
+	// log record it at the same time, each one fsync.
+	var auditErr error
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		_, auditErr = a.audit.Append(ctx, auditEvent(actor, "citizen-event", "", ev.Citizen, map[string]string{
+			"type": ev.Type, "detail": ev.Detail, "date": string(ev.Date), "event": ev.ID}))
+	})
 	n, err := a.applyEvent(ctx, ev, data, now)
+	wg.Wait()
 	if err != nil {
-		return ev, 0, fmt.Errorf("event: %w", err)
+		return ev, 0, fmt.Errorf("event: %w (stored; applied on the next open)", err)
 	}
-	if _, err := a.audit.Append(ctx, auditEvent(actor, "citizen-event", "", ev.Citizen, map[string]string{
-		"type": ev.Type, "detail": ev.Detail, "date": string(ev.Date), "records": fmt.Sprint(n)})); err != nil {
-		return ev, n, fmt.Errorf("event: audit: %w", err)
+	if auditErr != nil {
+		return ev, n, fmt.Errorf("event: audit: %w", auditErr)
 	}
 	return ev, n, nil
 }

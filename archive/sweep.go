@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"time"
 
 	"akte/archive/audit"
@@ -66,6 +67,9 @@ type SweepReport struct {
 	Duration time.Duration  `json:"duration_ns"`
 }
 
+// sweepWorkers is how many records a sweep works on at once.
+const sweepWorkers = 8
+
 // Sweep applies the retention schedule: it visits every record whose next
 // look is due (per the catalog's date index), extends locks, moves records
 // into the restricted phase, and disposes of those that are due, not on
@@ -101,16 +105,39 @@ func (a *Archive) Sweep(ctx context.Context, opts SweepOptions) (SweepReport, er
 			ids = append(ids, id)
 		}
 	}
-	for _, id := range ids {
-		if err := ctx.Err(); err != nil {
-			return rep, err
+	// Records are independent (each under its citizen's lock), and their
+	// store, catalog and audit writes group-commit: a few workers at once
+	// multiply the throughput. Items keep the order of the records.
+	items := make([]SweepItem, len(ids))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range sweepWorkers {
+		wg.Go(func() {
+			for i := range next {
+				item, err := a.sweepRecord(ctx, RecordID(ids[i]), now, opts)
+				if err != nil {
+					item.Actions = append(item.Actions, ActionFailed)
+					item.Error = err.Error()
+					a.log.Warn("sweep: record failed; retried next sweep", "record", ids[i], "err", err)
+				}
+				items[i] = item
+			}
+		})
+	}
+	sent := 0
+	for i := range ids {
+		if ctx.Err() != nil {
+			break
 		}
-		item, err := a.sweepRecord(ctx, RecordID(id), now, opts)
-		if err != nil {
-			item.Actions = append(item.Actions, ActionFailed)
-			item.Error = err.Error()
-			a.log.Warn("sweep: record failed; retried next sweep", "record", id, "err", err)
-		}
+		next <- i
+		sent++
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return rep, err
+	}
+	for _, item := range items[:sent] {
 		rep.Visited++
 		for _, act := range item.Actions {
 			rep.Counts[act]++
