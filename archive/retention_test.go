@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"akte/archive/archivetest"
 	"akte/archive/store"
 	"akte/retention"
+	"akte/search"
 )
 
 var (
@@ -354,5 +356,50 @@ func TestOldDocumentDueAtOnce(t *testing.T) {
 	}
 	if acts := swept(sweep(t, a), res.Record.ID); !slices.Equal(acts, []string{archive.ActionDispose}) {
 		t.Errorf("first sweep: %v", acts)
+	}
+}
+
+// TestRestrictedAndDisposedInSearch: once restricted, a record leaves the
+// clerks' search and stays in the records officers'; once disposed of, it
+// is in nobody's.
+func TestRestrictedAndDisposedInSearch(t *testing.T) {
+	clock := archivetest.NewClock(start)
+	dir := t.TempDir()
+	idx, _ := openIndex(t, filepath.Join(dir, "index"))
+	t.Cleanup(func() { idx.Close() })
+	a, _ := archivetest.OpenDir(t, dir, archive.Options{Now: clock.Now, Search: idx})
+	reg := ingestClass(t, a, "H-1", "registration", "Anmeldung Hauptwohnung", nil)
+	tax := ingestClass(t, a, "H-1", "tax", "Hundesteuer Bescheid", nil)
+	if _, _, err := a.RecordEvent(ctx, officer, archive.CitizenEvent{Citizen: "H-1", Type: archive.EventMovedAway, Date: "2026-11-21"}); err != nil {
+		t.Fatal(err)
+	}
+	find := func(role search.Role) []string {
+		t.Helper()
+		if err := a.FlushSearch(ctx); err != nil {
+			t.Fatal(err)
+		}
+		res, err := a.Search(ctx, archive.SearchRequest{Query: "bürger:H-1", Role: role, Size: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		slices.Sort(ids)
+		return ids
+	}
+	both := []string{string(reg.ID), string(tax.ID)}
+	slices.Sort(both)
+	if got := find(search.Clerk); !slices.Equal(got, both) {
+		t.Fatalf("clerk before restriction: %v", got)
+	}
+	clock.Set(day("2037-01-01")) // registration restricted since 2032, tax due
+	sweep(t, a)
+	if got := find(search.Clerk); len(got) != 0 {
+		t.Errorf("clerk finds %v after restriction and disposal", got)
+	}
+	if got := find(search.RecordsOfficer); !slices.Equal(got, []string{string(reg.ID)}) {
+		t.Errorf("records officer finds %v, want only the restricted registration", got)
 	}
 }
