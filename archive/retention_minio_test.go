@@ -97,7 +97,7 @@ func TestDisposalOnMinIO(t *testing.T) {
 	}
 	midnight := time.Date(2037, 1, 1, 0, 0, 0, 0, time.UTC)
 	const margin = 12 * time.Second // for the two ingests and the hold
-	delta := midnight.Add(-margin).Sub(time.Now())
+	delta := time.Until(midnight.Add(-margin))
 	now := func() time.Time { return time.Now().Add(delta) }
 	a, _, err := archive.Open(ctx, archive.Options{Store: shifted{raw, delta}, Dir: t.TempDir(), Now: now,
 		Schedule: sched, Converter: archive.PassThrough{}})
