@@ -28,7 +28,8 @@ type Options struct {
 	Store store.Store
 	// Dir holds the derived local state: catalog.db and audit.log.
 	Dir string
-	// Classes that may be ingested. Default: DefaultClasses.
+	// Classes that may be ingested, each with rules in Schedule. Default:
+	// every class of the schedule.
 	Classes []Class
 	// MaxBytes is the largest original accepted. Default: 64 MiB.
 	MaxBytes int64

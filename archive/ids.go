@@ -40,12 +40,6 @@ var classRE = regexp.MustCompile(`^[a-z][a-z0-9-]{0,63}$`)
 // the archive's class list.
 func (c Class) Valid() bool { return classRE.MatchString(string(c)) }
 
-// DefaultClasses are the classes the shipped schedule defines.
-var DefaultClasses = []Class{
-	"registration", "deregistration", "passport-application", "id-card-application",
-	"birth-certificate-request", "civil-register", "tax", "correspondence", "scan-unclassified",
-}
-
 // Source says where a document came from.
 type Source string
 

@@ -16,6 +16,7 @@ import (
 
 	"akte/archive/catalog"
 	"akte/archive/store"
+	"akte/search"
 )
 
 // IngestRequest is one document to archive for one citizen.
@@ -49,7 +50,7 @@ const maxTitle = 500
 
 func (a *Archive) validate(req *IngestRequest) error {
 	if !req.Citizen.Valid() {
-		return invalid("citizen", "citizen ID %q must be 1–64 characters of A–Z a–z 0–9 . _ -", clip(string(req.Citizen)))
+		return invalidCitizen(req.Citizen)
 	}
 	if !req.Class.Valid() || !a.classes[req.Class] {
 		return invalid("class", "unknown class %q (known: %v)", clip(string(req.Class)), a.Classes())
@@ -84,6 +85,10 @@ func (a *Archive) validate(req *IngestRequest) error {
 		return refused("no document")
 	}
 	return nil
+}
+
+func invalidCitizen(c CitizenID) error {
+	return invalid("citizen", "citizen ID %q must be 1–64 characters of A–Z a–z 0–9 . _ -", clip(string(c)))
 }
 
 func clip(s string) string {
@@ -378,7 +383,7 @@ func entryFor(m *Manifest, manifestVersion, ck string) (catalog.Entry, error) {
 		}
 	}
 	e := catalog.Entry{
-		ID: string(m.Record), Citizen: string(m.Citizen), Class: string(m.Class), Status: "active",
+		ID: string(m.Record), Citizen: string(m.Citizen), Class: string(m.Class), Status: search.StatusActive,
 		Version: m.Version, ManifestKey: ManifestKey(m.Record, m.Version), ManifestVersion: manifestVersion,
 		Manifest: b, ContentKey: ck,
 	}

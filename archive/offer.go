@@ -60,16 +60,16 @@ type offerHead struct {
 }
 
 type offerRecord struct {
-	ID             string `xml:"Dokument>Identifikation>ID"`
-	Betreff        string `xml:"Dokument>AllgemeineMetadaten>Betreff"`
-	Kennzeichen    string `xml:"Dokument>AllgemeineMetadaten>Kennzeichen"`
-	Datum          string `xml:"Dokument>AllgemeineMetadaten>Datum,omitempty"`
-	Erfasst        string `xml:"Dokument>AllgemeineMetadaten>Erfassungsdatum"`
-	Aussonderung   string `xml:"Dokument>Archivische_Vorbewertung>Aussonderungsart"`
-	Frist          string `xml:"Dokument>Aufbewahrungsdauer>Ende"`
-	Rechtsgrundlag string `xml:"Dokument>Aufbewahrungsdauer>Rechtsgrundlage"`
-	Datei          string `xml:"Dokument>Version>Format>Primaerdokument>Dateiname"`
-	Pruefsumme     string `xml:"Dokument>Version>Format>Primaerdokument>Pruefsumme"`
+	ID           string `xml:"Dokument>Identifikation>ID"`
+	Betreff      string `xml:"Dokument>AllgemeineMetadaten>Betreff"`
+	Kennzeichen  string `xml:"Dokument>AllgemeineMetadaten>Kennzeichen"`
+	Datum        string `xml:"Dokument>AllgemeineMetadaten>Datum,omitempty"`
+	Erfasst      string `xml:"Dokument>AllgemeineMetadaten>Erfassungsdatum"`
+	Aussonderung string `xml:"Dokument>Archivische_Vorbewertung>Aussonderungsart"`
+	Frist        string `xml:"Dokument>Aufbewahrungsdauer>Ende"`
+	Rechtsgrund  string `xml:"Dokument>Aufbewahrungsdauer>Rechtsgrundlage"`
+	Datei        string `xml:"Dokument>Version>Format>Primaerdokument>Dateiname"`
+	Pruefsumme   string `xml:"Dokument>Version>Format>Primaerdokument>Pruefsumme"`
 }
 
 // Offer writes an offer list and a transfer package for the state archive
@@ -108,12 +108,9 @@ func (a *Archive) Offer(ctx context.Context, req OfferRequest) (OfferResult, err
 	list := offerList{Kopf: offerHead{ProzessID: res.ID, Nachrichtentyp: "0501", Erstellt: now.Format(time.RFC3339), Absender: "akte"}}
 	res.List = filepath.Join(req.Dir, "offer-"+res.ID+".xml")
 	res.Package = filepath.Join(req.Dir, "transfer-"+res.ID+".zip")
-	if err := a.writeTransfer(ctx, res.Package, pending, &list, &res); err != nil {
-		os.Remove(res.Package)
-		return OfferResult{}, fmt.Errorf("offer: %w", err)
-	}
-	xmlData, err := marshalXML(list)
+	xmlData, err := a.writeTransfer(ctx, res.Package, pending, &list, &res)
 	if err != nil {
+		os.Remove(res.Package)
 		return OfferResult{}, fmt.Errorf("offer: %w", err)
 	}
 	if err := writeFileSync(res.List, xmlData); err != nil {
@@ -129,22 +126,22 @@ func (a *Archive) Offer(ctx context.Context, req OfferRequest) (OfferResult, err
 
 // writeTransfer writes the transfer package: per record its archive PDF,
 // text and manifest, each checked against the manifest's SHA-256, plus the
-// offer list; it fills list and res.Records.
-func (a *Archive) writeTransfer(ctx context.Context, path string, pending []catalog.Entry, list *offerList, res *OfferResult) error {
+// offer list; it fills list and res.Records and returns the list's XML.
+func (a *Archive) writeTransfer(ctx context.Context, path string, pending []catalog.Entry, list *offerList, res *OfferResult) ([]byte, error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o640)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer f.Close()
 	zw := zip.NewWriter(f)
 	for _, e := range pending {
 		var m Manifest
 		if err := json.Unmarshal(e.Manifest, &m); err != nil {
-			return fmt.Errorf("record %s: catalog copy of manifest: %v: %w", e.ID, err, ErrCorrupt)
+			return nil, fmt.Errorf("record %s: catalog copy of manifest: %v: %w", e.ID, err, ErrCorrupt)
 		}
 		st, err := decodeState(e)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		arch, _ := m.File(FileArchive)
 		for _, name := range []string{FileArchive, FileText} {
@@ -154,35 +151,35 @@ func (a *Archive) writeTransfer(ctx context.Context, path string, pending []cata
 			}
 			data, err := a.readVerified(ctx, ref)
 			if err != nil {
-				return fmt.Errorf("record %s: %w", e.ID, err)
+				return nil, fmt.Errorf("record %s: %w", e.ID, err)
 			}
 			if err := zipFile(zw, string(m.Record)+"/"+name, data); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		if err := zipFile(zw, string(m.Record)+"/"+FileManifest, e.Manifest); err != nil {
-			return err
+			return nil, err
 		}
 		list.Objekte = append(list.Objekte, offerRecord{ID: string(m.Record), Betreff: m.Title, Kennzeichen: string(m.Class),
 			Datum: string(m.Date), Erfasst: m.Created.Format(time.DateOnly), Aussonderung: "A",
-			Frist: st.Decision.Earliest.Format(time.DateOnly), Rechtsgrundlag: strings.Join(st.Decision.Basis, "; "),
+			Frist: st.Decision.Earliest.Format(time.DateOnly), Rechtsgrund: strings.Join(st.Decision.Basis, "; "),
 			Datei: string(m.Record) + "/" + FileArchive, Pruefsumme: "sha256:" + arch.SHA256})
 		res.Records = append(res.Records, m.Record)
 	}
 	xmlData, err := marshalXML(*list)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := zipFile(zw, "offer-"+res.ID+".xml", xmlData); err != nil {
-		return err
+		return nil, err
 	}
 	if err := zw.Close(); err != nil {
-		return err
+		return nil, err
 	}
 	if err := f.Sync(); err != nil {
-		return err
+		return nil, err
 	}
-	return f.Close()
+	return xmlData, f.Close()
 }
 
 func zipFile(zw *zip.Writer, name string, data []byte) error {

@@ -74,20 +74,12 @@ func (a *Archive) Plan(ctx context.Context, req PlanRequest) (PlanReport, error)
 			return rep, fmt.Errorf("plan: %w", err)
 		}
 		dd := st.Decision
+		d := retention.Decision{Disposition: dd.Disposition, Earliest: dd.Earliest, Latest: dd.Latest, Restricted: dd.Restricted}
+		d.Phase = d.PhaseAt(now)
 		it := PlanItem{Record: RecordID(e.ID), Citizen: CitizenID(e.Citizen), Class: Class(e.Class), Disposition: dd.Disposition,
-			Restricted: dd.Restricted, Earliest: dd.Earliest, Latest: dd.Latest, LockedUntil: st.LockedUntil,
-			Held: st.Hold != nil, Basis: dd.Basis, Failure: st.Failure}
-		it.Phase = retention.PhaseActive
-		switch {
-		case !dd.Earliest.IsZero() && !now.Before(dd.Earliest):
-			it.Phase = retention.PhaseDue
-		case !dd.Restricted.IsZero() && !now.Before(dd.Restricted):
-			it.Phase = retention.PhaseRestricted
-		}
-		if it.Phase == retention.PhaseDue {
-			it.Awaiting = awaiting(st, retention.Decision{Phase: it.Phase, Disposition: dd.Disposition})
-		}
-		it.Overdue = !dd.Latest.IsZero() && now.After(dd.Latest)
+			Phase: d.Phase, Restricted: dd.Restricted, Earliest: dd.Earliest, Latest: dd.Latest, LockedUntil: st.LockedUntil,
+			Held: st.Hold != nil, Awaiting: awaiting(st, d), Basis: dd.Basis, Failure: st.Failure,
+			Overdue: !dd.Latest.IsZero() && now.After(dd.Latest)}
 		when := planDate(it)
 		if it.Awaiting == "" && !it.Overdue && it.Failure == "" && (when.IsZero() || !req.Until.IsZero() && when.After(req.Until)) {
 			continue

@@ -12,6 +12,7 @@ import (
 
 	"akte/archive/catalog"
 	"akte/archive/store"
+	"akte/search"
 )
 
 // Record is one document about one citizen, as the catalog knows it: the
@@ -30,23 +31,33 @@ func newRecord(m *Manifest, status string) *Record {
 	return &Record{ID: m.Record, Citizen: m.Citizen, Class: m.Class, Title: m.Title, Version: m.Version, Status: status, Manifest: m}
 }
 
-// Record returns a record from the catalog (no store access, no audit).
-func (a *Archive) Record(ctx context.Context, id RecordID) (*Record, error) {
+// entry returns the catalog entry of a record that exists: a malformed ID
+// is ErrInvalid, an unknown one ErrNotFound, a disposed one ErrDisposed.
+func (a *Archive) entry(ctx context.Context, id RecordID) (catalog.Entry, error) {
 	if !id.Valid() {
-		return nil, fmt.Errorf("record %q: %w", clip(string(id)), invalid("record", "not a record ID"))
+		return catalog.Entry{}, fmt.Errorf("record %q: %w", clip(string(id)), invalid("record", "not a record ID"))
 	}
 	e, err := a.cat.Get(ctx, string(id))
 	if errors.Is(err, catalog.ErrNotFound) {
-		return nil, fmt.Errorf("record %s: %w", id, ErrNotFound)
+		return e, fmt.Errorf("record %s: %w", id, ErrNotFound)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("record %s: %w", id, err)
+		return e, fmt.Errorf("record %s: %w", id, err)
 	}
 	if e.Status == catalog.StatusDisposed {
 		var t tombstone
 		_ = json.Unmarshal(e.Manifest, &t)
-		return nil, fmt.Errorf("record %s: %w on %s (certificate %s): %w", id, ErrDisposed,
+		return e, fmt.Errorf("record %s: %w on %s (certificate %s): %w", id, ErrDisposed,
 			t.Disposed.Format(time.DateOnly), CertificateKey(id), ErrNotFound)
+	}
+	return e, nil
+}
+
+// Record returns a record from the catalog (no store access, no audit).
+func (a *Archive) Record(ctx context.Context, id RecordID) (*Record, error) {
+	e, err := a.entry(ctx, id)
+	if err != nil {
+		return nil, err
 	}
 	var m Manifest
 	if err := json.Unmarshal(e.Manifest, &m); err != nil {
@@ -163,5 +174,5 @@ const RoleOperator = "operator"
 // restricted records only records officers (and the operator and Akte
 // itself).
 func MayRead(role, status string) bool {
-	return status != "restricted" || role == RoleRecordsOfficer || role == RoleOperator || role == System.Role
+	return status != search.StatusRestricted || role == RoleRecordsOfficer || role == RoleOperator || role == System.Role
 }

@@ -14,6 +14,7 @@ import (
 	"akte/archive/catalog"
 	"akte/archive/store"
 	"akte/retention"
+	"akte/search"
 )
 
 // Event types a records officer records about a citizen. Each touches that
@@ -217,9 +218,9 @@ func awaiting(st *state, d retention.Decision) string {
 // phase began (also when it is due meanwhile), active otherwise.
 func statusOf(d retention.Decision, now time.Time) string {
 	if !d.Restricted.IsZero() && !now.Before(d.Restricted) {
-		return "restricted"
+		return search.StatusRestricted
 	}
-	return "active"
+	return search.StatusActive
 }
 
 // nextLook is when the sweeper must look at the record again; zero when
@@ -322,7 +323,7 @@ func (a *Archive) RecordEvent(ctx context.Context, actor Actor, ev CitizenEvent)
 		return ev, 0, fmt.Errorf("event: %w", invalid("actor", "who records the event must be named (audit)"))
 	}
 	if !ev.Citizen.Valid() {
-		return ev, 0, fmt.Errorf("event: %w", invalid("citizen", "citizen ID %q must be 1–64 characters of A–Z a–z 0–9 . _ -", clip(string(ev.Citizen))))
+		return ev, 0, fmt.Errorf("event: %w", invalidCitizen(ev.Citizen))
 	}
 	switch ev.Type {
 	case EventMovedAway, EventDeceased, EventCaseClosed:
@@ -420,7 +421,7 @@ func (a *Archive) reindexStatus(ctx context.Context, ids []string) {
 // Events returns a citizen's recorded events, oldest first.
 func (a *Archive) Events(ctx context.Context, c CitizenID) ([]CitizenEvent, error) {
 	if !c.Valid() {
-		return nil, fmt.Errorf("events: %w", invalid("citizen", "citizen ID %q must be 1–64 characters of A–Z a–z 0–9 . _ -", clip(string(c))))
+		return nil, fmt.Errorf("events: %w", invalidCitizen(c))
 	}
 	return a.events(ctx, c)
 }
@@ -471,26 +472,26 @@ func (a *Archive) annotate(ctx context.Context, an annotation, check func(*state
 	if !an.By.valid() {
 		return nil, invalid("actor", "who changes the record must be named (audit)")
 	}
-	rec, err := a.Record(ctx, an.Record)
+	e, err := a.entry(ctx, an.Record)
 	if err != nil {
 		return nil, err
 	}
-	unlock := a.citizenLock(rec.Citizen)
+	citizen, class := CitizenID(e.Citizen), Class(e.Class)
+	unlock := a.citizenLock(citizen)
 	defer unlock()
-	e, err := a.cat.Get(ctx, string(an.Record))
-	if err != nil {
+	if e, err = a.entry(ctx, an.Record); err != nil { // under the lock now
 		return nil, err
 	}
 	st, err := decodeState(e)
 	if err != nil {
 		return nil, err
 	}
-	evs, err := a.events(ctx, rec.Citizen)
+	evs, err := a.events(ctx, citizen)
 	if err != nil {
 		return nil, err
 	}
 	now := a.opts.Now().UTC()
-	d, err := a.evaluate(rec.Class, st, evs, now)
+	d, err := a.evaluate(class, st, evs, now)
 	if err != nil {
 		return nil, err
 	}
@@ -508,7 +509,7 @@ func (a *Archive) annotate(ctx context.Context, an annotation, check func(*state
 	// latest date the annotation itself may bring forward.
 	after := *st
 	an.applyTo(&after)
-	d2, err := a.evaluate(rec.Class, &after, evs, now)
+	d2, err := a.evaluate(class, &after, evs, now)
 	if err != nil {
 		return nil, err
 	}
@@ -560,7 +561,7 @@ func (a *Archive) annotate(ctx context.Context, an annotation, check func(*state
 	if an.Decision != "" {
 		detail["decision"] = an.Decision
 	}
-	if _, err := a.audit.Append(ctx, auditEvent(an.By, an.Kind, an.Record, rec.Citizen, detail)); err != nil {
+	if _, err := a.audit.Append(ctx, auditEvent(an.By, an.Kind, an.Record, citizen, detail)); err != nil {
 		return nil, fmt.Errorf("audit: %w", err)
 	}
 	return a.Record(ctx, an.Record)
@@ -664,11 +665,7 @@ func (a *Archive) setLegalHold(ctx context.Context, id RecordID, on bool) error 
 
 // Retention evaluates a record now: dates, phase, reasons and what it waits for.
 func (a *Archive) Retention(ctx context.Context, id RecordID) (*RetentionStatus, error) {
-	rec, err := a.Record(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	e, err := a.cat.Get(ctx, string(id))
+	e, err := a.entry(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -676,11 +673,11 @@ func (a *Archive) Retention(ctx context.Context, id RecordID) (*RetentionStatus,
 	if err != nil {
 		return nil, err
 	}
-	evs, err := a.events(ctx, rec.Citizen)
+	evs, err := a.events(ctx, CitizenID(e.Citizen))
 	if err != nil {
 		return nil, err
 	}
-	d, err := a.evaluate(rec.Class, st, evs, a.opts.Now().UTC())
+	d, err := a.evaluate(Class(e.Class), st, evs, a.opts.Now().UTC())
 	if err != nil {
 		return nil, err
 	}

@@ -8,8 +8,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
-	"slices"
 	"sync"
 	"time"
 
@@ -17,6 +17,7 @@ import (
 	"akte/archive/catalog"
 	"akte/archive/store"
 	"akte/retention"
+	"akte/search"
 )
 
 // SweepOptions configure one sweep.
@@ -199,7 +200,7 @@ func (a *Archive) sweepRecord(ctx context.Context, id RecordID, now time.Time, o
 	if err != nil {
 		return item, err
 	}
-	if statusOf(d, now) == "restricted" && e.Status != "restricted" {
+	if statusOf(d, now) == search.StatusRestricted && e.Status != search.StatusRestricted {
 		item.Actions = append(item.Actions, ActionRestrict)
 	}
 	want := retention.LockUntil(d, st.LockedUntil, now, a.opts.RollingLock).Truncate(time.Second)
@@ -411,11 +412,16 @@ func (a *Archive) dispose(ctx context.Context, e catalog.Entry, st *state, d ret
 		}
 		objs = append(objs, info)
 	}
-	// The manifest goes last: it is the commit point of its version.
-	slices.SortStableFunc(objs, func(x, y store.ObjectInfo) int {
-		return boolInt(filepath.Base(x.Key) == FileManifest) - boolInt(filepath.Base(y.Key) == FileManifest)
-	})
+	// Manifests go last: each is the commit point of its version.
+	var files, manifests []store.ObjectInfo
 	for _, o := range objs {
+		if path.Base(o.Key) == FileManifest {
+			manifests = append(manifests, o)
+		} else {
+			files = append(files, o)
+		}
+	}
+	for _, o := range append(files, manifests...) {
 		if err := a.store.Delete(ctx, o.Key, o.VersionID); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
@@ -469,13 +475,6 @@ func (a *Archive) dispose(ctx context.Context, e catalog.Entry, st *state, d ret
 		return fmt.Errorf("audit: %w", err)
 	}
 	return nil
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // tombstone is what the catalog keeps of a disposed record.

@@ -119,21 +119,32 @@ func Evaluate(s *Schedule, f Facts, now time.Time) (Decision, error) {
 		d.Restricted = time.Time{} // due before the restriction would begin
 	}
 
-	switch {
-	case !d.Earliest.IsZero() && !today.Before(d.Earliest):
-		d.Phase = PhaseDue
-	case !d.Restricted.IsZero() && !today.Before(d.Restricted):
-		d.Phase, d.Next, d.NextPhase = PhaseRestricted, d.Earliest, PhaseDue
+	switch d.Phase = d.PhaseAt(today); {
+	case d.Phase == PhaseRestricted:
+		d.Next, d.NextPhase = d.Earliest, PhaseDue
+	case d.Phase == PhaseDue:
 	case !d.Restricted.IsZero():
-		d.Phase, d.Next, d.NextPhase = PhaseActive, d.Restricted, PhaseRestricted
+		d.Next, d.NextPhase = d.Restricted, PhaseRestricted
 	default:
-		d.Phase, d.Next, d.NextPhase = PhaseActive, d.Earliest, PhaseDue
+		d.Next, d.NextPhase = d.Earliest, PhaseDue
 	}
 	if d.Next.IsZero() {
 		d.NextPhase = ""
 	}
 	d.Reasons = append(d.Reasons, conclusion(d))
 	return d, nil
+}
+
+// PhaseAt is the phase the decision's dates give at t: due from Earliest,
+// restricted from Restricted, active before.
+func (d Decision) PhaseAt(t time.Time) Phase {
+	switch {
+	case !d.Earliest.IsZero() && !t.Before(d.Earliest):
+		return PhaseDue
+	case !d.Restricted.IsZero() && !t.Before(d.Restricted):
+		return PhaseRestricted
+	}
+	return PhaseActive
 }
 
 func conclusion(d Decision) Reason {

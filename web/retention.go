@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -141,10 +140,6 @@ func (s *Server) plan(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		req.Until = t
-	}
-	if req.Class != "" && !slices.Contains(s.a.Classes(), req.Class) {
-		s.fail(w, r, &archive.FieldError{Kind: archive.ErrInvalid, Field: "class", Reason: fmt.Sprintf("unknown class %q", req.Class)})
-		return
 	}
 	rep, err := s.a.Plan(r.Context(), req)
 	s.reply(w, r, http.StatusOK, rep, err)

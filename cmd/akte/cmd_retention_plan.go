@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -65,9 +64,6 @@ the catalog keeps: no document is opened.`, stderr)
 		req.Until = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	}
 	return withArchive(ctx, g, stderr, func(a *archive.Archive) error {
-		if req.Class != "" && !slices.Contains(a.Classes(), req.Class) {
-			return &archive.FieldError{Kind: archive.ErrInvalid, Field: "class", Reason: fmt.Sprintf("unknown class %q (see akte retention schedule)", req.Class)}
-		}
 		rep, err := a.Plan(ctx, req)
 		if err != nil {
 			return err
