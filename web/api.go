@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"mime"
 	"mime/multipart"
 	"net/http"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"akte/archive"
+	"akte/web/auth"
 )
 
 // Server serves the API for one archive.
@@ -26,6 +28,9 @@ type Server struct {
 	maxBytes int64
 	ready    atomic.Bool
 	mux      *http.ServeMux
+	auth     *auth.Store // nil: every /api/v1 route but login is refused
+	authn    *auth.Authenticator
+	routes   []string
 }
 
 // Options configure a Server. A nil *Options means the defaults.
@@ -33,6 +38,12 @@ type Options struct {
 	// MaxBytes bounds a request body (default 64 MiB + form overhead).
 	MaxBytes int64
 	Logger   *slog.Logger
+	// Auth holds users, tokens and sessions. Without it every route that
+	// needs authentication answers 401.
+	Auth *auth.Store
+	// TLS: clients reach the server over HTTPS (session cookie
+	// __Host-akte_session, Secure).
+	TLS bool
 }
 
 // New returns a Server for a. It reports ready at once.
@@ -47,15 +58,18 @@ func New(a *archive.Archive, opts *Options) *Server {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	s := &Server{a: a, log: o.Logger, maxBytes: o.MaxBytes, mux: http.NewServeMux()}
-	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
-	s.mux.HandleFunc("GET /readyz", s.readyz)
-	s.mux.HandleFunc("POST /api/v1/records", s.ingest)
-	s.mux.HandleFunc("GET /api/v1/records/{id}", s.record)
-	s.mux.HandleFunc("GET /api/v1/records/{id}/document", s.document)
-	s.mux.HandleFunc("GET /api/v1/records/{id}/seal", s.seal)
-	s.mux.HandleFunc("GET /api/v1/search", s.search)
+	s := &Server{a: a, log: o.Logger, maxBytes: o.MaxBytes, mux: http.NewServeMux(), auth: o.Auth}
+	s.authn = &auth.Authenticator{Store: o.Auth, TLS: o.TLS, Fail: s.fail}
+	s.handle("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
+	s.handle("GET /readyz", s.readyz)
+	s.sessionRoutes()
+	s.handle("POST /api/v1/records", s.ingest)
+	s.handle("GET /api/v1/records/{id}", s.record)
+	s.handle("GET /api/v1/records/{id}/document", s.document)
+	s.handle("GET /api/v1/records/{id}/seal", s.seal)
+	s.handle("GET /api/v1/search", s.search)
 	s.retentionRoutes()
+	s.adminRoutes()
 	s.ready.Store(true)
 	return s
 }
@@ -73,10 +87,18 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	io.WriteString(w, "ready\n")
 }
 
-// actor: until tokens and roles land, every API caller is the anonymous
-// API client; the server listens on loopback by default.
+// actor is the authenticated caller, for the engine and its audit log.
+// Routes run only with a principal (see handle); without one the actor is
+// empty, which the engine refuses.
 func actor(r *http.Request) archive.Actor {
-	return archive.Actor{Name: "api:" + r.RemoteAddr, Role: "api"}
+	p, _ := auth.FromContext(r.Context())
+	return archive.Actor{Name: p.Name, Role: string(p.Role)}
+}
+
+// mediaType is the request's Content-Type without parameters.
+func mediaType(r *http.Request) string {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return mt
 }
 
 // ingest accepts a raw document body with metadata in the query (citizen,
@@ -156,6 +178,9 @@ func readForm(mr *multipart.Reader) (io.Reader, map[string]string, error) {
 
 func (s *Server) record(w http.ResponseWriter, r *http.Request) {
 	rec, err := s.a.Record(r.Context(), archive.RecordID(r.PathValue("id")))
+	if err == nil && !archive.MayRead(actor(r).Role, rec.Status) {
+		err = fmt.Errorf("record %s: %w: the record is in its restricted phase (records officers only)", rec.ID, archive.ErrForbidden)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -250,6 +275,20 @@ func statusFor(err error) (int, string) {
 		return http.StatusServiceUnavailable, "unavailable"
 	case errors.Is(err, archive.ErrForbidden):
 		return http.StatusForbidden, "forbidden"
+	case errors.Is(err, auth.ErrUnauthenticated):
+		return http.StatusUnauthorized, "unauthenticated"
+	case errors.Is(err, auth.ErrBadCredentials):
+		return http.StatusUnauthorized, "bad_credentials"
+	case errors.Is(err, auth.ErrRateLimited):
+		return http.StatusTooManyRequests, "rate_limited"
+	case errors.Is(err, auth.ErrCSRF):
+		return http.StatusForbidden, "csrf"
+	case errors.Is(err, auth.ErrInvalid):
+		return http.StatusBadRequest, "invalid"
+	case errors.Is(err, auth.ErrNotFound):
+		return http.StatusNotFound, "not_found"
+	case errors.Is(err, auth.ErrExists):
+		return http.StatusConflict, "conflict"
 	}
 	return http.StatusInternalServerError, "internal"
 }
@@ -265,6 +304,13 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if status >= 500 {
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
+	var rl *auth.RateLimitError
+	if errors.As(err, &rl) {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(rl.RetryAfter.Seconds()))))
+	}
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="akte"`)
+	}
 	writeJSON(w, status, body)
 }
 
@@ -278,10 +324,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // search answers GET /api/v1/search?q=…&citizen=…&class=…&source=…&from=
 // YYYY-MM-DD&to=…&sort=relevance|date&page=N&size=N&facets=true&
-// highlight=true. Until users and roles exist (issue 7) every caller
-// searches as a clerk.
+// highlight=true. The caller's role decides what they see (a records
+// officer also restricted records).
 func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	req, err := searchRequest(r.URL.Query())
+	req.Role = asRole(req.Role, actor(r).Role)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -298,7 +345,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 // is an ErrInvalid naming it.
 func searchRequest(q url.Values) (archive.SearchRequest, error) {
 	req := archive.SearchRequest{Query: q.Get("q"), Citizen: q["citizen"], Class: q["class"], Source: q["source"],
-		Role: "clerk", Sort: q.Get("sort")}
+		Sort: q.Get("sort")}
 	size, err := intParam(q, "size", 20)
 	if err != nil {
 		return req, err
@@ -322,6 +369,11 @@ func searchRequest(q url.Values) (archive.SearchRequest, error) {
 	req.Highlight, _ = strconv.ParseBool(q.Get("highlight"))
 	return req, nil
 }
+
+// asRole converts a role name to the search request's role type, which
+// web cannot name without importing search (the design has web import
+// archive only).
+func asRole[T ~string](_ T, role string) T { return T(role) }
 
 // intParam reads the non-negative whole number q[name], or def when absent.
 func intParam(q url.Values, name string, def int) (int, error) {

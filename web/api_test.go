@@ -21,7 +21,7 @@ import (
 
 func newServer(t *testing.T) *httptest.Server {
 	a := archivetest.Open(t, archive.Options{MaxBytes: 8192})
-	srv := httptest.NewServer(web.New(a, &web.Options{MaxBytes: 8192}))
+	srv := serveAuthed(t, a, &web.Options{MaxBytes: 8192})
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -156,8 +156,7 @@ func TestHealth(t *testing.T) {
 // PDF/A, the original the submission itself.
 func TestFormSubmissionIngest(t *testing.T) {
 	a := archivetest.Open(t, archive.Options{Converter: archive.PDFA{}})
-	srv := httptest.NewServer(web.New(a, nil))
-	t.Cleanup(srv.Close)
+	srv := serveAuthed(t, a, nil)
 	sub := archivetest.FormSubmission("Großmann")
 	req, _ := http.NewRequest("POST", srv.URL+"/api/v1/records?citizen=P9&class=registration&source=portal", bytes.NewReader(sub))
 	req.Header.Set("Content-Type", archive.MediaForm)
@@ -210,8 +209,7 @@ func TestSealVerdict(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := archivetest.Open(t, archive.Options{Sealer: sealer, Trust: signing.Trust{Roots: ca.Pool}})
-	srv := httptest.NewServer(web.New(a, nil))
-	t.Cleanup(srv.Close)
+	srv := serveAuthed(t, a, nil)
 	resp, b := post(t, srv, "citizen=P1&class=registration", archivetest.MakePDF("Anmeldung", "Einzug"), "")
 	var res struct{ Record struct{ ID string } }
 	json.Unmarshal(b, &res)
@@ -240,8 +238,7 @@ func TestSearchAPI(t *testing.T) {
 	}
 	t.Cleanup(func() { idx.Close() })
 	a := archivetest.Open(t, archive.Options{Search: idx})
-	srv := httptest.NewServer(web.New(a, nil))
-	t.Cleanup(srv.Close)
+	srv := serveAuthed(t, a, nil)
 	resp, b := post(t, srv, "citizen=P7&class=registration&title=Meldebescheinigung", archivetest.MakePDF("Meldebescheinigung", "Einzug"), "")
 	if resp.StatusCode != http.StatusCreated {
 		t.Fatalf("ingest: %d %s", resp.StatusCode, b)

@@ -1,6 +1,9 @@
 // Package web is Akte's HTTP interface: the JSON API under /api/v1 and the
-// health endpoints. (The clerk's and records officer's UI, roles and tokens
-// come later.) It imports archive and nothing below it, maps archive error
-// kinds to HTTP status codes in one place (statusFor), and never holds
-// document bytes longer than one request.
+// health endpoints. (The clerk's and records officer's UI comes later.)
+// Every /api/v1 route but login needs an authenticated caller (web/auth:
+// API tokens, session cookies with CSRF tokens) whose role the policy table
+// (policy.go) allows; anything not in the table is refused. It imports
+// archive and web/auth and nothing below them, maps error kinds to HTTP
+// status codes in one place (statusFor), and never holds document bytes
+// longer than one request.
 package web

@@ -17,8 +17,8 @@ import (
 )
 
 // Retention routes: citizen events, a record's retention, facts, holds,
-// approvals, the plan, the sweep and disposal certificates. Until roles
-// exist (issue 7) every caller acts as the anonymous API client (actor).
+// approvals, the plan, the sweep and disposal certificates. Who may use
+// them is the policy table's to say (policy.go).
 
 // maxJSONBody bounds the JSON body of a retention request.
 const maxJSONBody = 64 << 10
@@ -28,16 +28,16 @@ const maxJSONBody = 64 << 10
 var errMediaType = errors.New("unsupported media type")
 
 func (s *Server) retentionRoutes() {
-	s.mux.HandleFunc("POST /api/v1/citizens/{id}/events", s.recordEvent)
-	s.mux.HandleFunc("GET /api/v1/citizens/{id}/events", s.events)
-	s.mux.HandleFunc("GET /api/v1/records/{id}/retention", s.retention)
-	s.mux.HandleFunc("POST /api/v1/records/{id}/facts", s.setFacts)
-	s.mux.HandleFunc("POST /api/v1/records/{id}/hold", s.setHold)
-	s.mux.HandleFunc("DELETE /api/v1/records/{id}/hold", s.clearHold)
-	s.mux.HandleFunc("POST /api/v1/records/{id}/approval", s.approve)
-	s.mux.HandleFunc("GET /api/v1/retention/plan", s.plan)
-	s.mux.HandleFunc("POST /api/v1/retention/sweep", s.sweep)
-	s.mux.HandleFunc("GET /api/v1/disposals/{id}", s.certificate)
+	s.handle("POST /api/v1/citizens/{id}/events", s.recordEvent)
+	s.handle("GET /api/v1/citizens/{id}/events", s.events)
+	s.handle("GET /api/v1/records/{id}/retention", s.retention)
+	s.handle("POST /api/v1/records/{id}/facts", s.setFacts)
+	s.handle("POST /api/v1/records/{id}/hold", s.setHold)
+	s.handle("DELETE /api/v1/records/{id}/hold", s.clearHold)
+	s.handle("POST /api/v1/records/{id}/approval", s.approve)
+	s.handle("GET /api/v1/retention/plan", s.plan)
+	s.handle("POST /api/v1/retention/sweep", s.sweep)
+	s.handle("GET /api/v1/disposals/{id}", s.certificate)
 }
 
 // eventResult answers a recorded event.

@@ -11,15 +11,13 @@ import (
 
 	"akte/archive"
 	"akte/archive/archivetest"
-	"akte/web"
 )
 
 // newClockServer serves an archive whose clock the test moves.
 func newClockServer(t *testing.T) (*httptest.Server, *archivetest.Clock) {
 	clock := archivetest.NewClock(time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC))
 	a, _ := archivetest.OpenDir(t, t.TempDir(), archive.Options{Now: clock.Now})
-	srv := httptest.NewServer(web.New(a, nil))
-	t.Cleanup(srv.Close)
+	srv := serveAuthed(t, a, nil)
 	return srv, clock
 }
 

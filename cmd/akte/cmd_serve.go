@@ -56,7 +56,15 @@ func runServe(ctx context.Context, g *globals, o serveOptions, stdout, stderr io
 	if err != nil {
 		return configError{fmt.Errorf("listen on %s: %w", o.listen, err)}
 	}
-	api := web.New(a, &web.Options{MaxBytes: cfg.Ingest.MaxBytes, Logger: log})
+	users, err := openAuth(cfg)
+	if err != nil {
+		return err
+	}
+	defer users.Close()
+	if empty, err := users.Empty(ctx); err == nil && empty {
+		log.Warn("no users or API tokens exist: the API refuses every request; stop the server and run 'akte users add NAME --role ROLE' or 'akte users token add NAME --role ROLE'")
+	}
+	api := web.New(a, &web.Options{MaxBytes: cfg.Ingest.MaxBytes, Logger: log, Auth: users})
 	srv := &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	fmt.Fprintf(stdout, "akte: serving %s on http://%s (store: %s, %d records added by reconciliation, %d orphaned objects)\n",
 		cfg.Data, ln.Addr(), cfg.Store.Backend, rep.Added, len(rep.Orphans))
