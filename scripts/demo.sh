@@ -3,8 +3,10 @@
 # documents into ./akte-demo (file store, WORM by software) — two form
 # submissions as the citizens' portal sends them, rendered to PDF/A-2b, and
 # a PDF that already is PDF/A-2b — seals each archive copy (PAdES, with a
-# self-signed development seal), verifies every stored object and seal, then serves
-# the archive on 127.0.0.1:8080 and prints what to open. Ctrl-C stops the
+# self-signed development seal), verifies every stored object and seal, makes
+# demo API tokens (a clerk's, an intake script's) and a records officer who
+# logs in with a password, then serves the archive on 127.0.0.1:8080 and
+# prints what to try. Ctrl-C stops the
 # server; run it again any time (ingest is idempotent: nothing is archived
 # twice).
 set -euo pipefail
@@ -43,13 +45,31 @@ echo "== checking one archive copy: its seal, and PDF/A-2b"
 akte get "${ids[0]}" -o "$DATA/anmeldung.pdf" --purpose "demo" --verify-seal 2>&1 | grep '^seal:'
 akte pdfa check "$DATA/anmeldung.pdf"
 
-echo "== serving on http://$LISTEN   (Ctrl-C to stop)"
-echo "   Open a document (each read is audited with its purpose):"
-for id in "${ids[@]}"; do
-  echo "     http://$LISTEN/api/v1/records/$id/document?purpose=demo"
+echo "== users and API tokens (the API refuses callers without them)"
+# Fresh demo tokens on every run (the previous demo tokens are revoked);
+# the records officer is added once.
+for id in $(akte users token list | awk '$2 ~ /^demo-/ && $4 == "active" {print $1}'); do
+  akte users token revoke "$id" >/dev/null
 done
-echo "   Record and manifest:  curl -s http://$LISTEN/api/v1/records/${ids[0]}"
-echo "   Search:               curl -s 'http://$LISTEN/api/v1/search?q=Mueller&highlight=true'"
-echo "   Archive a PDF:        curl -s --data-binary @examples/gewerbesteuer-P200981.pdf 'http://$LISTEN/api/v1/records?citizen=P300001&class=tax&title=Bescheid'"
+CLERK=$(akte users token add demo-clerk --role clerk --expires P1D 2>/dev/null)
+INTAKE=$(akte users token add demo-intake --role intake --expires P1D 2>/dev/null)
+if ! akte users list | grep -q '^demo-officer '; then
+  echo "demo-officer-passwort" | akte users add demo-officer --role records-officer >/dev/null
+fi
+echo "   tokens for a clerk and an intake script (valid one day), and the records officer"
+echo "   demo-officer with the password demo-officer-passwort"
+
+echo "== serving on http://$LISTEN   (Ctrl-C to stop)"
+echo "   Open a document as a clerk (each read is audited with who, role and purpose):"
+for id in "${ids[@]}"; do
+  echo "     curl -s -H 'Authorization: Bearer $CLERK' -o doc.pdf 'http://$LISTEN/api/v1/records/$id/document?purpose=demo'"
+done
+echo "   Record and manifest:  curl -s -H 'Authorization: Bearer $CLERK' http://$LISTEN/api/v1/records/${ids[0]}"
+echo "   Search:               curl -s -H 'Authorization: Bearer $CLERK' 'http://$LISTEN/api/v1/search?q=Mueller&highlight=true'"
+echo "   Archive a PDF:        curl -s -H 'Authorization: Bearer $INTAKE' --data-binary @examples/gewerbesteuer-P200981.pdf 'http://$LISTEN/api/v1/records?citizen=P300001&class=tax&title=Bescheid'"
+echo "   Log in, then set a hold with the session's CSRF token:"
+echo "     curl -s -c jar -H 'Content-Type: application/json' -d '{\"name\": \"demo-officer\", \"password\": \"demo-officer-passwort\"}' http://$LISTEN/api/v1/session"
+echo "     curl -s -b jar -H 'Content-Type: application/json' -H 'X-CSRF-Token: <csrf from the login>' -d '{\"reason\": \"Widerspruch\"}' http://$LISTEN/api/v1/records/${ids[0]}/hold"
+echo "   Without a token:      curl -s http://$LISTEN/api/v1/search?q=Mueller   → 401"
 echo "   After stopping:       bin/akte --data $DATA verify   |   bin/akte --data $DATA audit verify"
 exec bin/akte --data "$DATA" serve --listen "$LISTEN"

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -82,7 +83,7 @@ func serveAuthed(t *testing.T, a *archive.Archive, opts *web.Options) *httptest.
 // serveRaw serves a with the auth fixture f and nothing added.
 func serveRaw(t *testing.T, a *archive.Archive, f *authFixture) (*httptest.Server, *web.Server) {
 	t.Helper()
-	h := web.New(a, &web.Options{Auth: f.store, MaxBytes: 1 << 20})
+	h := web.New(a, &web.Options{Auth: f.store, MaxBytes: 1 << 20, Logger: slog.New(slog.DiscardHandler)})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv, h

@@ -50,6 +50,7 @@ func commands() []command {
 		{"keys", "create a seal key and CSR, or show the active seal", cmdKeys},
 		{"citizen", "record a citizen's event (moved away, deceased, new document), list them", cmdCitizen},
 		{"retention", "plan, sweep, holds, facts, approvals, certificates, the schedule", cmdRetention},
+		{"users", "users, roles and API tokens of the server", cmdUsers},
 	}
 }
 
@@ -58,15 +59,15 @@ func main() {
 	// untrusted files; in that role it never returns from here.
 	pdfa.RunWorkerIfRequested()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
 
 // run executes one command line and maps its error to an exit code; it is
 // the only place that does.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	g := &globals{getenv: getenv}
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	g := &globals{getenv: getenv, stdin: stdin}
 	rest, err := g.parse(args)
 	if err == nil && len(rest) == 0 {
 		err = usageError{"no command given"}
@@ -122,9 +123,11 @@ Global flags (also accepted after the command):
   --json          machine-readable output
 
 Exit codes:
-  0 ok   1 failure   2 usage   3 input refused   4 not found
+  0 ok   1 failure   2 usage   3 input refused (also a bad user name, role or
+  password)   4 not found (also an unknown user or token)
   5 integrity problem found   6 configuration or store refused
-  7 conflict (idempotency key reused; already on hold; not due or not for review)
+  7 conflict (idempotency key reused; already on hold; not due or not for review;
+    a user of that name exists)
   8 a required service (timestamp authority) is unavailable: retry
   9 the record was disposed of (its disposal certificate remains)
   130 interrupted

@@ -28,8 +28,9 @@ func TestMain(m *testing.M) {
 
 // cli runs one akte command line in-process with the environment env.
 type cli struct {
-	t   *testing.T
-	env map[string]string
+	t     *testing.T
+	env   map[string]string
+	stdin string
 }
 
 type result struct {
@@ -40,7 +41,7 @@ type result struct {
 func (c cli) run(args ...string) result {
 	c.t.Helper()
 	var out, errb bytes.Buffer
-	code := run(context.Background(), args, func(k string) string { return c.env[k] }, &out, &errb)
+	code := run(context.Background(), args, func(k string) string { return c.env[k] }, strings.NewReader(c.stdin), &out, &errb)
 	return result{code, out.String(), errb.String()}
 }
 

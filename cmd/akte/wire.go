@@ -19,6 +19,7 @@ import (
 	"akte/archive/store/s3store"
 	"akte/retention"
 	"akte/search"
+	"akte/web/auth"
 )
 
 // globals are the flags every command accepts.
@@ -27,6 +28,15 @@ type globals struct {
 	json         bool
 	// getenv reads the environment (tests replace it).
 	getenv func(string) string
+	// stdin is standard input (nil: os.Stdin; tests replace it).
+	stdin io.Reader
+}
+
+func (g *globals) input() io.Reader {
+	if g.stdin == nil {
+		return os.Stdin
+	}
+	return g.stdin
 }
 
 func (g *globals) addFlags(fs *flag.FlagSet) {
@@ -95,6 +105,12 @@ func exitCode(err error) int {
 		return exitUnavailable
 	case errors.Is(err, archive.ErrForbidden):
 		return exitRefused
+	case errors.Is(err, auth.ErrInvalid):
+		return exitRefused
+	case errors.Is(err, auth.ErrNotFound):
+		return exitNotFound
+	case errors.Is(err, auth.ErrExists):
+		return exitConflict
 	}
 	return exitFailure
 }
