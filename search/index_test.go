@@ -472,3 +472,37 @@ func TestDisposalRemovesHits(t *testing.T) {
 		t.Errorf("the other record: %v", names(got))
 	}
 }
+
+// TestStats: the figures follow the writes, and the merger folds the many small segments of
+// near-real-time commits together (each flush below commits one).
+func TestStats(t *testing.T) {
+	ix, _ := open(t, nil)
+	const n = 40
+	for i := range n {
+		fill(t, ix, doc(i, "Meldebescheinigung", "Anmeldung einer Wohnung"))
+	}
+	st, err := ix.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Docs != n || st.Bytes == 0 || st.Segments < 1 {
+		t.Fatalf("after %d puts: %+v", n, st)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for st.Segments > 10 || st.Busy {
+		if time.Now().After(deadline) {
+			t.Fatalf("after 30 s still %d segments (busy %v): the merger does not keep up", st.Segments, st.Busy)
+		}
+		time.Sleep(50 * time.Millisecond)
+		if st, err = ix.Stats(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st.Docs != n {
+		t.Errorf("after merging: %d docs, want %d", st.Docs, n)
+	}
+	ix.Close()
+	if _, err := ix.Stats(); !errors.Is(err, search.ErrClosed) {
+		t.Errorf("Stats after Close: %v, want ErrClosed", err)
+	}
+}

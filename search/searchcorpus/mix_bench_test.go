@@ -68,6 +68,18 @@ func runMix(b *testing.B, docs int) {
 		b.ReportMetric(float64(docs)/el.Seconds(), "index-docs/s")
 		os.WriteFile(marker, []byte(strconv.Itoa(docs)), 0o644)
 	}
+	// The quiet phase measures the index as a server has it between bulk loads: merged. How
+	// long merging takes after the load is reported.
+	settleStart := time.Now()
+	st, err := idx.Stats()
+	for err == nil && st.Busy && time.Since(settleStart) < time.Hour {
+		time.Sleep(time.Second)
+		st, err = idx.Stats()
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("merging done %v after the load: %d segments", time.Since(settleStart).Round(time.Second), st.Segments)
 	size := dirSize(filepath.Join(dir, "index"))
 	b.ReportMetric(float64(size)/float64(docs), "index-bytes/doc")
 	b.Logf("index: %d docs, %.1f MB on disk, peak RSS %s", docs, float64(size)/1e6, peakRSS())
@@ -102,6 +114,9 @@ func runMix(b *testing.B, docs int) {
 		return runQueries(ctx, b, ours, g)
 	}, g)
 	report(b, "ingest20", busy)
+	if st, err := idx.Stats(); err == nil {
+		b.Logf("after the ingest phase: %d segments", st.Segments)
+	}
 	if pg != nil {
 		pgBusy := whileIngesting(b, docs, func(d search.Doc) error { return pg.insert(ctx, d) }, func() mixRun {
 			return runQueries(ctx, b, pg.search, g)
