@@ -50,17 +50,17 @@ var (
 // personal names or any other personal data: the audit log outlives the
 // records it describes, and sealed segments are write-once.
 type Event struct {
-	Seq     uint64            // 1, 2, 3… without gaps
-	Time    time.Time         // UTC
-	Actor   string            // user or token name
-	Role    string            // clerk, intake, records-officer, auditor, admin
-	Action  string            // e.g. "record.read"
-	Record  string            // record ID, optional
-	Citizen string            // opaque citizen ID, optional
-	Purpose string            // why (required by policy for reads)
-	Detail  map[string]string // small, no document content, no personal data
-	Prev    string            // hex SHA-256 of the previous entry (GenesisPrev for entry 1)
-	Hash    string            // hex SHA-256 of this entry's canonical encoding
+	Seq     uint64            `json:"seq"`               // 1, 2, 3… without gaps
+	Time    time.Time         `json:"time"`              // UTC
+	Actor   string            `json:"actor"`             // user or token name
+	Role    string            `json:"role"`              // clerk, intake, records-officer, auditor, admin
+	Action  string            `json:"action"`            // e.g. "record.read"
+	Record  string            `json:"record,omitempty"`  // record ID, optional
+	Citizen string            `json:"citizen,omitempty"` // opaque citizen ID, optional
+	Purpose string            `json:"purpose,omitempty"` // why (required by policy for reads)
+	Detail  map[string]string `json:"detail,omitempty"`  // small, no document content, no personal data
+	Prev    string            `json:"prev"`              // hex SHA-256 of the previous entry (GenesisPrev for entry 1)
+	Hash    string            `json:"hash"`              // hex SHA-256 of this entry's canonical encoding
 }
 
 // wireEvent fixes the canonical encoding: member order is the field order

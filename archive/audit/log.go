@@ -342,42 +342,27 @@ func (l *Log) repairTorn(size int64) (int64, error) {
 // a lower seq. Lines are recognised by their canonical prefix only; a line
 // without it is tampering.
 func findLine(f *os.File, size int64, seq uint64) (int64, []byte, error) {
-	const chunk = 64 << 10
 	var (
-		base = size
-		buf  []byte // file bytes [base, base+len(buf)), ends with '\n' or empty
+		at    int64
+		found []byte
 	)
-	for {
-		if len(buf) == 0 && base == 0 {
-			return 0, nil, nil
-		}
-		j := bytes.LastIndexByte(buf[:max(len(buf)-1, 0)], '\n')
-		if j < 0 && base > 0 {
-			if len(buf) > maxLine+1 {
-				return 0, nil, fmt.Errorf("line ending at offset %d is too long for an audit entry; run `akte audit verify`: %w", base+int64(len(buf)), ErrTampered)
-			}
-			n := min(int64(chunk), base)
-			more := make([]byte, n, int(n)+len(buf))
-			if _, err := f.ReadAt(more, base-n); err != nil {
-				return 0, nil, err
-			}
-			buf = append(more, buf...)
-			base -= n
-			continue
-		}
-		line := buf[j+1 : len(buf)-1]
+	err := backward(f, size, func(off int64, line []byte) error {
 		s, ok := quickSeq(line)
 		if !ok {
-			return 0, nil, fmt.Errorf("line at offset %d is not an audit entry; run `akte audit verify`: %w", base+int64(j+1), ErrTampered)
+			return fmt.Errorf("line at offset %d is not an audit entry; run `akte audit verify`: %w", off, ErrTampered)
 		}
-		switch {
-		case s == seq:
-			return base + int64(j+1), bytes.Clone(line), nil
-		case s < seq:
-			return 0, nil, nil
+		if s == seq {
+			at, found = off, bytes.Clone(line)
 		}
-		buf = buf[:j+1]
+		if s <= seq {
+			return errStop
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errStop) {
+		return 0, nil, err
 	}
+	return at, found, nil
 }
 
 // Path returns the log file's path.
