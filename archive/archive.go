@@ -16,6 +16,7 @@ import (
 	"akte/archive/audit"
 	"akte/archive/catalog"
 	"akte/archive/store"
+	"akte/pdfa"
 	"akte/retention"
 	"akte/search"
 	"akte/signing"
@@ -48,8 +49,11 @@ type Options struct {
 	// Default: 30 years.
 	CertificateLock time.Duration
 	// Converter makes the archive copy. Default: PDFA (every archive copy
-	// is PDF/A-2b).
+	// is PDF/A-2b), with OCR below.
 	Converter Converter
+	// OCR recognises the text of scanned images with tesseract, for the
+	// default Converter; nil: scans are archived without text.
+	OCR *pdfa.OCROptions
 	// Sealer seals every archive copy (PAdES) after conversion; nil leaves
 	// copies unsealed, which only engine tests do.
 	Sealer *signing.Sealer
@@ -138,7 +142,7 @@ func Open(ctx context.Context, opts Options) (*Archive, ReconcileReport, error) 
 		opts.Trust.Roots.AddCert(chain[len(chain)-1])
 	}
 	if opts.Converter == nil {
-		opts.Converter = PDFA{Now: opts.Now}
+		opts.Converter = PDFA{Now: opts.Now, OCR: opts.OCR}
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -31,6 +32,11 @@ type PDFA struct {
 	// 1 for a PDF/A-1b-compatible file. Input PDFs are always checked
 	// against part 2.
 	Part int
+	// OCR, when set, recognises the text of scanned images (tesseract): an
+	// invisible text layer in the archive copy and the record's text. An
+	// image that cannot be recognised (tesseract missing, a page timing
+	// out) is refused, so that nothing is archived without its text.
+	OCR *pdfa.OCROptions
 }
 
 // Convert implements Converter.
@@ -46,11 +52,18 @@ func (c PDFA) Convert(ctx context.Context, in ConvertInput) (ConvertOutput, erro
 		}
 		return c.convertPDF(ctx, in)
 	case "image/jpeg", "image/png", "image/tiff":
-		res, err := pdfa.ImageToPDF(ctx, in.Data, &pdfa.ImageOptions{Title: in.Title, Now: now(), Part: c.Part})
+		res, err := pdfa.ImageToPDF(ctx, in.Data, &pdfa.ImageOptions{Title: in.Title, Now: now(), Part: c.Part, OCR: c.OCR})
+		if errors.Is(err, pdfa.ErrOCRUnavailable) && ctx.Err() == nil {
+			return ConvertOutput{}, fmt.Errorf("convert: %w: %w", ErrUnavailable, err) // not the document's fault: retry
+		}
 		if err != nil {
 			return ConvertOutput{}, refusedBy(ctx, err)
 		}
-		return ConvertOutput{PDF: res.PDF, Text: res.Text, Stages: map[string]string{"pdfa": "image"}}, nil
+		stages := map[string]string{"pdfa": "image"}
+		if c.OCR != nil {
+			stages["ocr"] = "tesseract"
+		}
+		return ConvertOutput{PDF: res.PDF, Text: res.Text, Stages: stages}, nil
 	case MediaForm:
 		var sub pdfa.Submission
 		dec := json.NewDecoder(bytes.NewReader(in.Data))

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"akte/pdfa/internal/pdfw"
@@ -44,6 +45,10 @@ type ImageOptions struct {
 	MaxPixels int64
 	// MaxPages is the most pages a TIFF may have; default 1000.
 	MaxPages int
+	// OCR, when set, recognises the text of every page with tesseract: it
+	// becomes an invisible text layer over the image, aligned with the
+	// words, and Result.Text (pages separated by a form feed line).
+	OCR *OCROptions
 }
 
 // DefaultDPI is the resolution assumed when an image declares none.
@@ -85,7 +90,7 @@ func ImageToPDF(ctx context.Context, data []byte, opts *ImageOptions) (*Result, 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	o := opts.withDefaults()
+	o := &imgJob{ImageOptions: opts.withDefaults(), ctx: ctx}
 	if len(data) > o.MaxBytes {
 		return nil, fmt.Errorf("convert image: %w: %d bytes, at most %d", ErrImageTooLarge, len(data), o.MaxBytes)
 	}
@@ -99,11 +104,11 @@ func ImageToPDF(ctx context.Context, data []byte, opts *ImageOptions) (*Result, 
 	}
 	switch {
 	case bytes.HasPrefix(data, []byte{0xff, 0xd8}):
-		err = imgJPEGPage(doc, data, &o)
+		err = imgJPEGPage(doc, data, o)
 	case bytes.HasPrefix(data, imgPNGMagic):
-		err = imgPNGPage(doc, data, &o)
+		err = imgPNGPage(doc, data, o)
 	case bytes.HasPrefix(data, []byte("II*\x00")), bytes.HasPrefix(data, []byte("MM\x00*")):
-		err = imgTIFFPages(ctx, doc, data, &o)
+		err = imgTIFFPages(ctx, doc, data, o)
 	case bytes.HasPrefix(data, []byte("II+\x00")), bytes.HasPrefix(data, []byte("MM\x00+")):
 		err = fmt.Errorf("%w: BigTIFF", ErrUnsupportedImage)
 	default:
@@ -116,11 +121,18 @@ func ImageToPDF(ctx context.Context, data []byte, opts *ImageOptions) (*Result, 
 	if err != nil {
 		return nil, fmt.Errorf("convert image: %w", err)
 	}
-	return &Result{PDF: pdf, Title: dopts.Title}, nil
+	return &Result{PDF: pdf, Title: dopts.Title, Text: strings.Join(o.texts, "\n\f\n")}, nil
+}
+
+// imgJob is one ImageToPDF call: its options, and the text OCR found on each page.
+type imgJob struct {
+	ImageOptions
+	ctx   context.Context
+	texts []string
 }
 
 // imgCheckPixels refuses a page over the pixel budget.
-func imgCheckPixels(w, h int, o *ImageOptions) error {
+func imgCheckPixels(w, h int, o *imgJob) error {
 	if w <= 0 || h <= 0 {
 		return fmt.Errorf("%w: empty image %dx%d", ErrInvalidImage, w, h)
 	}
@@ -131,7 +143,7 @@ func imgCheckPixels(w, h int, o *ImageOptions) error {
 }
 
 // imgAddPage adds img on a page of its own, sized from the resolution.
-func imgAddPage(doc *pdfw.Doc, img *pdfw.Image, dpiX, dpiY float64, o *ImageOptions) error {
+func imgAddPage(doc *pdfw.Doc, img *pdfw.Image, dpiX, dpiY float64, o *imgJob) error {
 	w, h := imgPageSize(img.Width, img.Height, dpiX, dpiY, o.DPI)
 	ref, err := doc.AddImage(img)
 	if err != nil {
@@ -139,6 +151,15 @@ func imgAddPage(doc *pdfw.Doc, img *pdfw.Image, dpiX, dpiY float64, o *ImageOpti
 	}
 	p := doc.NewPage(w, h)
 	p.DrawImage(ref, 0, 0, w, h)
+	if o.OCR != nil {
+		dpi := float64(img.Width) * 72 / w
+		words, err := ocrImage(o.ctx, img, dpi, o.OCR)
+		if err != nil {
+			return err
+		}
+		ocrLayer(p, words, img.Width, img.Height, w, h)
+		o.texts = append(o.texts, ocrText(words))
+	}
 	return doc.AddPage(p)
 }
 

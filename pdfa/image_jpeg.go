@@ -114,7 +114,7 @@ func imgJPEGScan(data []byte) (*imgJPEGInfo, error) {
 
 // imgJPEGPage adds a JPEG as a page: embedded as is for gray and colour, or
 // decoded, converted to RGB and re-encoded when it is CMYK/YCCK.
-func imgJPEGPage(doc *pdfw.Doc, data []byte, o *ImageOptions) error {
+func imgJPEGPage(doc *pdfw.Doc, data []byte, o *imgJob) error {
 	info, err := imgJPEGScan(data)
 	if errors.Is(err, errImgJPEGUnsupported) {
 		return fmt.Errorf("%w: %v", ErrUnsupportedImage, err)

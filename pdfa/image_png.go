@@ -60,7 +60,7 @@ func imgPNGHeader(data []byte) (*imgPNGInfo, error) {
 }
 
 // imgPNGPage decodes a PNG under the pixel budget and adds it as a page.
-func imgPNGPage(doc *pdfw.Doc, data []byte, o *ImageOptions) error {
+func imgPNGPage(doc *pdfw.Doc, data []byte, o *imgJob) error {
 	info, err := imgPNGHeader(data)
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrInvalidImage, err)

@@ -150,7 +150,7 @@ func (r *imgTIFFReader) Read(p []byte) (int, error) {
 
 // imgTIFFPages adds each page of a TIFF, checking each against the pixel budget
 // before decoding it, and ctx before each page.
-func imgTIFFPages(ctx context.Context, doc *pdfw.Doc, data []byte, o *ImageOptions) error {
+func imgTIFFPages(ctx context.Context, doc *pdfw.Doc, data []byte, o *imgJob) error {
 	pages, err := imgTIFFIFDs(data, o.MaxPages)
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test Akte has, installing what the tests need first:
-#   - Debian packages: ghostscript (PDF/A rewrite), poppler-utils
+#   - Debian packages: ghostscript (PDF/A rewrite), tesseract-ocr with German
+#     and English (OCR of scans), poppler-utils
 #     (pdftotext, pdffonts), qpdf, PDFBox Preflight (PDF/A-1b verifier)
 #   - the MinIO test server (go install at a pinned version, cached in
 #     ~/.cache/akte; a test fixture only, never linked into akte)
@@ -15,7 +16,7 @@ MINIO_DIR="$CACHE/minio-$MINIO_VERSION"
 
 step() { printf '\n== %s\n' "$*"; }
 
-PACKAGES="ghostscript poppler-utils qpdf libpdfbox2-java libactivation-java libjaxb-api-java"
+PACKAGES="ghostscript tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng poppler-utils qpdf libpdfbox2-java libactivation-java libjaxb-api-java"
 missing=""
 command -v java >/dev/null 2>&1 || missing=" default-jre-headless"
 for p in $PACKAGES; do
