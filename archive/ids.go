@@ -27,8 +27,9 @@ type CitizenID string
 
 var citizenRE = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 
-// Valid reports whether c is an acceptable citizen ID.
-func (c CitizenID) Valid() bool { return citizenRE.MatchString(string(c)) }
+// Valid reports whether c is an acceptable citizen ID. "." and ".." are
+// not: an ID is part of store keys (citizens/<id>/events/).
+func (c CitizenID) Valid() bool { return citizenRE.MatchString(string(c)) && c != "." && c != ".." }
 
 // Class is a record class from the schedule (Aktenplan), e.g.
 // "passport-application".

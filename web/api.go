@@ -31,6 +31,7 @@ type Server struct {
 	auth     *auth.Store // nil: every /api/v1 route but login is refused
 	authn    *auth.Authenticator
 	routes   []string
+	ui       *uiState
 }
 
 // Options configure a Server. A nil *Options means the defaults.
@@ -70,6 +71,7 @@ func New(a *archive.Archive, opts *Options) *Server {
 	s.handle("GET /api/v1/search", s.search)
 	s.retentionRoutes()
 	s.adminRoutes()
+	s.uiRoutes()
 	s.ready.Store(true)
 	return s
 }
@@ -294,6 +296,10 @@ func statusFor(err error) (int, string) {
 }
 
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if isUI(r) {
+		s.uiFail(w, r, err) // an HTML page, or the login page
+		return
+	}
 	status, kind := statusFor(err)
 	var body apiError
 	body.Error.Kind, body.Error.Message = kind, err.Error()

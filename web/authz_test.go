@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"slices"
@@ -38,6 +39,7 @@ type routeCase struct {
 	want       map[string]int
 	restricted bool
 	citizen    bool // {id} is a citizen: P-O (own), P-F (foreign), P-X (missing)
+	html       bool // a web UI route (ui_authz_test.go): anonymous → 303 to the login page, refusals as HTML
 }
 
 // matrixFixture is a server over an archive with an own, a foreign and a
@@ -97,6 +99,7 @@ func newMatrixFixture(t *testing.T) *matrixFixture {
 	f.victimToken = tok.ID
 	srv, h := serveRaw(t, a, f.auth)
 	f.srv, f.url, f.server = srv.Client(), srv.URL, h
+	f.srv.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse } // the UI's 303s count
 	return f
 }
 
@@ -147,6 +150,8 @@ func expected(rule web.Rule, rc routeCase, role auth.Role, kind string) int {
 	switch {
 	case rule.Public:
 		return rc.want[kind]
+	case role == "" && rc.html:
+		return http.StatusSeeOther
 	case role == "":
 		return http.StatusUnauthorized
 	}
@@ -172,6 +177,7 @@ func expected(rule web.Rule, rc routeCase, role auth.Role, kind string) int {
 func TestAuthorizationMatrix(t *testing.T) {
 	f := newMatrixFixture(t)
 	cases := f.cases()
+	maps.Copy(cases, f.uiCases())
 	rules := map[string]web.Rule{}
 	for _, r := range web.Policy() {
 		rules[r.Pattern] = r
@@ -237,6 +243,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 				if resp.StatusCode != want {
 					mismatches++
 					t.Errorf("%s %s as %s: %d, want %d: %.200s", pattern, kind, who, resp.StatusCode, want, b)
+					continue
+				}
+				if rc.html {
+					if want == http.StatusForbidden && !strings.Contains(resp.Header.Get("Content-Type"), "text/html") {
+						mismatches++
+						t.Errorf("%s %s as %s: 403 as %s, want an HTML page", pattern, kind, who, resp.Header.Get("Content-Type"))
+					}
 					continue
 				}
 				var e errBody

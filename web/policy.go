@@ -78,6 +78,32 @@ var policy = []Rule{
 	{Pattern: "GET /api/v1/tokens", Roles: allow(auth.Admin)},
 	{Pattern: "POST /api/v1/tokens", Roles: allow(auth.Admin)},
 	{Pattern: "DELETE /api/v1/tokens/{id}", Roles: allow(auth.Admin)},
+
+	// The web UI (ui.go). A refused page is 403 as HTML; an anonymous
+	// caller is sent to the login page (303).
+	{Pattern: "GET /{$}", Public: true}, // → /ui/
+	{Pattern: "GET /ui/static/{name}", Public: true},
+	{Pattern: "GET /ui/lang/{lang}", Public: true},
+	{Pattern: "GET /ui/login", Public: true},
+	{Pattern: "POST /ui/login", Public: true},
+	{Pattern: "POST /ui/logout", Roles: allow(auth.Roles...)},
+	{Pattern: "GET /ui/{$}", Roles: allow(auth.Roles...)},
+	{Pattern: "GET /ui/search", Roles: allow(auth.Clerk, auth.RecordsOfficer)},
+	{Pattern: "GET /ui/citizens/{id}", Roles: allow(auth.Clerk, auth.RecordsOfficer)},
+	{Pattern: "GET /ui/records/{id}", Roles: allow(auth.Clerk, auth.RecordsOfficer)},
+	{Pattern: "POST /ui/records/{id}/open", Roles: allow(auth.Clerk, auth.RecordsOfficer)},
+	{Pattern: "GET /ui/records/{id}/view/{ticket}", Roles: allow(auth.Clerk, auth.RecordsOfficer)},
+	{Pattern: "GET /ui/records/{id}/pdf/{ticket}", Roles: allow(auth.Clerk, auth.RecordsOfficer)},
+	{Pattern: "POST /ui/records/{id}/hold", Roles: allow(auth.RecordsOfficer)},
+	{Pattern: "POST /ui/records/{id}/release", Roles: allow(auth.RecordsOfficer)},
+	{Pattern: "POST /ui/records/{id}/approve", Roles: allow(auth.RecordsOfficer)},
+	{Pattern: "GET /ui/intake", Roles: allow(auth.Clerk)},
+	{Pattern: "POST /ui/intake", Roles: allow(auth.Clerk)},
+	{Pattern: "GET /ui/retention", Roles: allow(auth.RecordsOfficer)},
+	{Pattern: "GET /ui/events", Roles: allow(auth.RecordsOfficer)},
+	{Pattern: "POST /ui/events", Roles: allow(auth.RecordsOfficer)},
+	{Pattern: "GET /ui/disposals", Roles: allow(auth.RecordsOfficer, auth.Auditor)},
+	{Pattern: "GET /ui/audit", Roles: allow(auth.Auditor)},
 }
 
 // Policy returns a copy of the policy table.
