@@ -123,3 +123,28 @@ func (a *Archive) SearchStats() (search.Stats, error) {
 	}
 	return a.opts.Search.Stats()
 }
+
+// ActionReadRecord is the audit action of a read of a record's catalog
+// data (title, manifest, facts) without its document.
+const ActionReadRecord = "read-record"
+
+// ReadRecord is Record for a reader: it refuses a record in its restricted
+// phase to anyone but records officers (ErrForbidden) and writes one audit
+// entry (ActionReadRecord, with purpose) for a record it returns; a refused
+// or failed read writes none.
+func (a *Archive) ReadRecord(ctx context.Context, id RecordID, actor Actor, purpose string) (*Record, error) {
+	if !actor.valid() {
+		return nil, fmt.Errorf("read record: %w", invalid("actor", "who is reading must be named (audit)"))
+	}
+	rec, err := a.Record(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !MayRead(actor.Role, rec.Status) {
+		return nil, fmt.Errorf("record %s: %w: the record is in its restricted phase (records officers only)", rec.ID, ErrForbidden)
+	}
+	if err := a.record(ctx, actor, ActionReadRecord, rec.Manifest, purpose); err != nil {
+		return nil, fmt.Errorf("read record %s: audit: %w", id, err)
+	}
+	return rec, nil
+}

@@ -28,6 +28,9 @@ var (
 	ErrUnavailable = errors.New("a required service is unavailable")
 	// ErrForbidden: the caller's role may not do this.
 	ErrForbidden = errors.New("forbidden for this role")
+	// ErrTooLarge: the document is larger than the size limit; a kind of
+	// ErrRefused.
+	ErrTooLarge = fmt.Errorf("%w: too large", ErrRefused)
 )
 
 // FieldError is a refusal that names the field (or input) at fault.

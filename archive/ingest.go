@@ -102,13 +102,14 @@ func clip(s string) string {
 func (a *Archive) readBody(r io.Reader) ([]byte, error) {
 	data, err := io.ReadAll(io.LimitReader(r, a.opts.MaxBytes+1))
 	if err != nil {
-		return nil, &FieldError{Kind: ErrRefused, Field: "document", Reason: "cannot read: " + err.Error()}
+		// The cause stays visible to callers (a transport's size limit).
+		return nil, fmt.Errorf("%w: %w", &FieldError{Kind: ErrRefused, Field: "document", Reason: "cannot read"}, err)
 	}
 	if len(data) == 0 {
 		return nil, refused("empty file")
 	}
 	if int64(len(data)) > a.opts.MaxBytes {
-		return nil, refused("larger than the limit of %d bytes", a.opts.MaxBytes)
+		return nil, &FieldError{Kind: ErrTooLarge, Field: "document", Reason: fmt.Sprintf("larger than the limit of %d bytes", a.opts.MaxBytes)}
 	}
 	return data, nil
 }

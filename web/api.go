@@ -32,6 +32,8 @@ type Server struct {
 	authn    *auth.Authenticator
 	routes   []string
 	ui       *uiState
+	metrics  *metrics
+	limits   *limiter // nil: no rate limit
 }
 
 // Options configure a Server. A nil *Options means the defaults.
@@ -45,6 +47,13 @@ type Options struct {
 	// TLS: clients reach the server over HTTPS (session cookie
 	// __Host-akte_session, Secure).
 	TLS bool
+	// RateLimit is the requests per second one client may send: per
+	// principal when authenticated, per IP address otherwise; more are
+	// answered 429 rate_limited with Retry-After. Zero: no limit (akte
+	// serve's configuration has one by default). RateBurst is how many it
+	// may send at once (default twice the rate).
+	RateLimit float64
+	RateBurst int
 }
 
 // New returns a Server for a. It reports ready at once.
@@ -59,8 +68,9 @@ func New(a *archive.Archive, opts *Options) *Server {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	s := &Server{a: a, log: o.Logger, maxBytes: o.MaxBytes, mux: http.NewServeMux(), auth: o.Auth}
+	s := &Server{a: a, log: o.Logger, maxBytes: o.MaxBytes, mux: http.NewServeMux(), auth: o.Auth, metrics: newMetrics()}
 	s.authn = &auth.Authenticator{Store: o.Auth, TLS: o.TLS, Fail: s.fail}
+	s.limits = newLimiter(o.RateLimit, o.RateBurst, s.fail)
 	s.handle("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
 	s.handle("GET /readyz", s.readyz)
 	s.sessionRoutes()
@@ -72,6 +82,8 @@ func New(a *archive.Archive, opts *Options) *Server {
 	s.retentionRoutes()
 	s.adminRoutes()
 	s.uiRoutes()
+	s.auditRoutes()
+	s.opsRoutes()
 	s.ready.Store(true)
 	return s
 }
@@ -79,7 +91,7 @@ func New(a *archive.Archive, opts *Options) *Server {
 // SetReady switches /readyz (off while shutting down).
 func (s *Server) SetReady(ok bool) { s.ready.Store(ok) }
 
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.metrics.instrument(s.mux, w, r) }
 
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	if !s.ready.Load() {
@@ -109,7 +121,12 @@ func mediaType(r *http.Request) string {
 // application/vnd.akte.form+json — a form submission (template, values,
 // signature) that is rendered to PDF/A and archived with it as original.
 func (s *Server) ingest(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, s.maxBytes+1<<20)
+	limit := s.maxBytes + 1<<20 // the document and a form's fields
+	if r.ContentLength > limit {
+		s.fail(w, r, &http.MaxBytesError{Limit: limit}) // refused before reading anything
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	q := r.URL.Query()
 	body := io.Reader(r.Body)
 	mediaType := ""
@@ -178,11 +195,10 @@ func readForm(mr *multipart.Reader) (io.Reader, map[string]string, error) {
 	}
 }
 
+// record answers a record's catalog data; the read is audited like a
+// document's (purpose from the query).
 func (s *Server) record(w http.ResponseWriter, r *http.Request) {
-	rec, err := s.a.Record(r.Context(), archive.RecordID(r.PathValue("id")))
-	if err == nil && !archive.MayRead(actor(r).Role, rec.Status) {
-		err = fmt.Errorf("record %s: %w: the record is in its restricted phase (records officers only)", rec.ID, archive.ErrForbidden)
-	}
+	rec, err := s.a.ReadRecord(r.Context(), archive.RecordID(r.PathValue("id")), actor(r), r.URL.Query().Get("purpose"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -257,8 +273,10 @@ type apiError struct {
 func statusFor(err error) (int, string) {
 	var mbe *http.MaxBytesError
 	switch {
-	case errors.As(err, &mbe):
-		return http.StatusRequestEntityTooLarge, "refused"
+	case errors.As(err, &mbe), errors.Is(err, archive.ErrTooLarge):
+		return http.StatusRequestEntityTooLarge, "too_large"
+	case errors.Is(err, errRateLimited):
+		return http.StatusTooManyRequests, "rate_limited"
 	case errors.Is(err, errMediaType):
 		return http.StatusUnsupportedMediaType, "unsupported_media_type"
 	case errors.Is(err, archive.ErrInvalid):

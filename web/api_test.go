@@ -125,7 +125,7 @@ func TestErrorStatus(t *testing.T) {
 		{"unknown class", "POST", "/api/v1/records?citizen=P3&class=gossip", pdf, "", 400, "invalid", "class"},
 		{"empty body", "POST", "/api/v1/records?citizen=P3&class=tax", nil, "", 422, "refused", "document"},
 		{"not a pdf", "POST", "/api/v1/records?citizen=P3&class=tax", []byte("hello"), "", 422, "refused", "document"},
-		{"too large", "POST", "/api/v1/records?citizen=P3&class=tax", archivetest.MakePDF("x", strings.Repeat("y", 9000)), "", 422, "refused", "document"},
+		{"too large", "POST", "/api/v1/records?citizen=P3&class=tax", archivetest.MakePDF("x", strings.Repeat("y", 9000)), "", 413, "too_large", "document"},
 		{"key reused", "POST", "/api/v1/records?citizen=P3&class=tax", archivetest.MakePDF("other", "doc"), "k1", 409, "conflict", ""},
 		{"unknown record", "GET", "/api/v1/records/01ARZ3NDEKTSV4RRFFQ69G5FAV/document", nil, "", 404, "not_found", ""},
 		{"malformed id", "GET", "/api/v1/records/..%2Fetc/document", nil, "", 400, "invalid", "record"},

@@ -28,7 +28,10 @@ type Rule struct {
 	Pattern string // as registered on the ServeMux
 	// Public routes need no authentication at all.
 	Public bool
-	Roles  map[auth.Role]Access
+	// Loopback routes need no authentication from the machine itself
+	// (127.0.0.0/8, ::1); from anywhere else Roles apply.
+	Loopback bool
+	Roles    map[auth.Role]Access
 }
 
 func allow(roles ...auth.Role) map[auth.Role]Access {
@@ -79,6 +82,11 @@ var policy = []Rule{
 	{Pattern: "POST /api/v1/tokens", Roles: allow(auth.Admin)},
 	{Pattern: "DELETE /api/v1/tokens/{id}", Roles: allow(auth.Admin)},
 
+	{Pattern: "GET /api/v1/audit", Roles: allow(auth.Auditor)},
+	{Pattern: "GET /api/v1/audit/verify", Roles: allow(auth.Auditor)},
+	{Pattern: "GET /api/v1/openapi.json", Public: true},
+	{Pattern: "GET /metrics", Loopback: true, Roles: allow(auth.Admin, auth.Auditor)},
+
 	// The web UI (ui.go). A refused page is 403 as HTML; an anonymous
 	// caller is sent to the login page (303).
 	{Pattern: "GET /{$}", Public: true}, // → /ui/
@@ -110,7 +118,7 @@ var policy = []Rule{
 func Policy() []Rule {
 	out := make([]Rule, len(policy))
 	for i, r := range policy {
-		out[i] = Rule{Pattern: r.Pattern, Public: r.Public, Roles: maps.Clone(r.Roles)}
+		out[i] = Rule{Pattern: r.Pattern, Public: r.Public, Loopback: r.Loopback, Roles: maps.Clone(r.Roles)}
 	}
 	return out
 }
@@ -143,6 +151,8 @@ func PolicyMarkdown() string {
 				cell = "public"
 			case rule.Roles[r] != Deny:
 				cell = string(rule.Roles[r])
+			case rule.Loopback:
+				cell = "loopback"
 			}
 			fmt.Fprintf(&b, " %s |", cell)
 		}
@@ -156,11 +166,14 @@ func (s *Server) handle(pattern string, h http.HandlerFunc) {
 	s.routes = append(s.routes, pattern)
 	rule, ok := ruleFor(pattern)
 	if ok && rule.Public {
-		s.mux.Handle(pattern, h)
+		s.mux.Handle(pattern, s.limits.public(h))
 		return
 	}
 	guarded := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, authed := auth.FromContext(r.Context())
+		if !s.limits.allow(w, r, p, authed) {
+			return
+		}
 		if !authed {
 			s.unauthenticated(w, r)
 			return
@@ -182,11 +195,14 @@ func (s *Server) handle(pattern string, h http.HandlerFunc) {
 		}
 		s.fail(w, r, fmt.Errorf("%w: role %s may not use %s", archive.ErrForbidden, p.Role, pattern))
 	})
-	if s.auth == nil {
-		s.mux.Handle(pattern, guarded) // nobody is authenticated
-		return
+	authed := http.Handler(guarded) // without an auth store nobody is authenticated
+	if s.auth != nil {
+		authed = s.authn.Authenticate(guarded)
 	}
-	s.mux.Handle(pattern, s.authn.Authenticate(guarded))
+	if rule.Loopback {
+		authed = fromLoopback(s.limits.public(h), authed)
+	}
+	s.mux.Handle(pattern, authed)
 }
 
 // Routes lists the registered route patterns, in registration order.

@@ -173,7 +173,7 @@ func TestRetentionAPIErrors(t *testing.T) {
 		{"two values", "POST", events, "application/json", `{"type": "moved_away"} {}`, 400, "invalid", "body"},
 		{"not an object", "POST", events, "application/json", `["moved_away"]`, 400, "invalid", "body"},
 		{"not JSON", "POST", events, "text/plain", `{"type": "moved_away", "date": "2026-11-01"}`, 415, "unsupported_media_type", ""},
-		{"too large", "POST", hold, "application/json", `{"reason": "` + strings.Repeat("x", 70<<10) + `"}`, 413, "refused", ""},
+		{"too large", "POST", hold, "application/json", `{"reason": "` + strings.Repeat("x", 70<<10) + `"}`, 413, "too_large", ""},
 		{"unknown event", "POST", events, "application/json", `{"type": "married", "date": "2026-11-01"}`, 400, "invalid", "type"},
 		{"bad date", "POST", events, "application/json", `{"type": "deceased", "date": "2026-13-01"}`, 400, "invalid", "date"},
 		{"future date", "POST", events, "application/json", `{"type": "deceased", "date": "2027-01-01"}`, 400, "invalid", "date"},
