@@ -142,8 +142,10 @@ func imgCheckPixels(w, h int, o *imgJob) error {
 	return nil
 }
 
-// imgAddPage adds img on a page of its own, sized from the resolution.
-func imgAddPage(doc *pdfw.Doc, img *pdfw.Image, dpiX, dpiY float64, o *imgJob) error {
+// imgAddPage adds img on a page of its own, sized from the resolution. src,
+// when not nil, is the image file the page came from, given to OCR instead
+// of img's samples (tesseract reads PNG and JPEG itself).
+func imgAddPage(doc *pdfw.Doc, img *pdfw.Image, src []byte, dpiX, dpiY float64, o *imgJob) error {
 	w, h := imgPageSize(img.Width, img.Height, dpiX, dpiY, o.DPI)
 	ref, err := doc.AddImage(img)
 	if err != nil {
@@ -153,7 +155,7 @@ func imgAddPage(doc *pdfw.Doc, img *pdfw.Image, dpiX, dpiY float64, o *imgJob) e
 	p.DrawImage(ref, 0, 0, w, h)
 	if o.OCR != nil {
 		dpi := float64(img.Width) * 72 / w
-		words, err := ocrImage(o.ctx, img, dpi, o.OCR)
+		words, err := ocrImage(o.ctx, img, src, dpi, o.OCR)
 		if err != nil {
 			return err
 		}

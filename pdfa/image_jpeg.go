@@ -132,7 +132,7 @@ func imgJPEGPage(doc *pdfw.Doc, data []byte, o *imgJob) error {
 			return fmt.Errorf("%w: CMYK JPEG: %v", ErrInvalidImage, err)
 		}
 	}
-	return imgAddPage(doc, img, info.dpiX, info.dpiY, o)
+	return imgAddPage(doc, img, nil, info.dpiX, info.dpiY, o)
 }
 
 // imgCMYKToRGBJPEG decodes a CMYK (or YCCK) JPEG and re-encodes it as an RGB

@@ -2,10 +2,13 @@ package pdfa
 
 import (
 	"bytes"
+	"compress/zlib"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"image/png"
+	"io"
 
 	"akte/pdfa/internal/pdfw"
 )
@@ -68,6 +71,12 @@ func imgPNGPage(doc *pdfw.Doc, data []byte, o *imgJob) error {
 	if err := imgCheckPixels(info.width, info.height, o); err != nil {
 		return err
 	}
+	if img, ok, err := imgPNGPassthrough(data, info); ok || err != nil {
+		if err != nil {
+			return fmt.Errorf("%w: PNG: %v", ErrInvalidImage, err)
+		}
+		return imgAddPage(doc, img, data, info.dpiX, info.dpiY, o)
+	}
 	img, err := renderGuard(func() (*pdfw.Image, error) {
 		m, err := png.Decode(bytes.NewReader(data))
 		if err != nil {
@@ -78,5 +87,78 @@ func imgPNGPage(doc *pdfw.Doc, data []byte, o *imgJob) error {
 	if err != nil {
 		return fmt.Errorf("%w: PNG: %v", ErrInvalidImage, err)
 	}
-	return imgAddPage(doc, img, info.dpiX, info.dpiY, o)
+	return imgAddPage(doc, img, nil, info.dpiX, info.dpiY, o)
+}
+
+// imgPNGPassthrough embeds the compressed data of a plain PNG — 8-bit grey
+// or RGB, not interlaced, no transparency — as it is, with
+// the PNG predictors PDF shares: no decoding and re-compressing of the
+// pixels, which had cost a scan page more than its OCR's tenth. ok is false
+// for other PNGs (they are decoded). The data is still checked whole: chunk
+// CRCs, and the inflated rows — their count, length and filter types.
+func imgPNGPassthrough(data []byte, info *imgPNGInfo) (img *pdfw.Image, ok bool, err error) {
+	var comps int
+	switch {
+	case info.depth == 8 && info.color == 0:
+		comps = 1
+	case info.depth == 8 && info.color == 2:
+		comps = 3
+	default:
+		return nil, false, nil
+	}
+	var idat []byte
+	p := data[len(imgPNGMagic):]
+	for {
+		if len(p) < 12 {
+			return nil, false, errors.New("truncated PNG")
+		}
+		n := binary.BigEndian.Uint32(p)
+		if n > uint32(len(p)-12) {
+			return nil, false, errors.New("truncated PNG chunk")
+		}
+		typ, body := p[4:8], p[8:8+n]
+		if crc32.ChecksumIEEE(p[4:8+n]) != binary.BigEndian.Uint32(p[8+n:]) {
+			return nil, false, fmt.Errorf("PNG chunk %q: CRC mismatch", typ)
+		}
+		switch string(typ) {
+		case "IHDR":
+			if body[12] != 0 { // interlaced
+				return nil, false, nil
+			}
+		case "tRNS":
+			return nil, false, nil
+		case "IDAT":
+			idat = append(idat, body...)
+		case "IEND":
+			row := (info.width*comps*int(info.depth) + 7) / 8
+			if err := imgCheckPNGRows(idat, row, info.height); err != nil {
+				return nil, false, err
+			}
+			return &pdfw.Image{Width: info.width, Height: info.height, Gray: comps == 1,
+				BitsPerComponent: int(info.depth), Predicted: true, Data: idat}, true, nil
+		}
+		p = p[12+n:]
+	}
+}
+
+// imgCheckPNGRows inflates PNG image data and checks that it holds exactly
+// rows rows of a filter type byte (0–4) and rowBytes bytes.
+func imgCheckPNGRows(idat []byte, rowBytes, rows int) error {
+	zr, err := zlib.NewReader(bytes.NewReader(idat))
+	if err != nil {
+		return err
+	}
+	buf := make([]byte, 1+rowBytes)
+	for r := range rows {
+		if _, err := io.ReadFull(zr, buf); err != nil {
+			return fmt.Errorf("row %d of %d: %v", r+1, rows, err)
+		}
+		if buf[0] > 4 {
+			return fmt.Errorf("row %d: unknown filter type %d", r+1, buf[0])
+		}
+	}
+	if n, _ := zr.Read(buf[:1]); n != 0 {
+		return errors.New("more image data than rows")
+	}
+	return zr.Close()
 }

@@ -12,6 +12,8 @@ import (
 	"image/jpeg"
 	"image/png"
 	"math"
+	"os"
+	"os/exec"
 	"regexp"
 	"strconv"
 	"testing"
@@ -357,4 +359,86 @@ func TestImagePageSizeInRange(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestPNGPassthrough: an 8-bit grey or RGB PNG is embedded with its own
+// compressed data (PNG predictors), and the page shows exactly its pixels;
+// corrupt data in such a PNG is refused, not embedded.
+func TestPNGPassthrough(t *testing.T) {
+	if _, err := exec.LookPath("pdftoppm"); err != nil {
+		t.Skip("pdftoppm missing (poppler-utils)")
+	}
+	gray := image.NewGray(image.Rect(0, 0, 120, 80))
+	for i := range gray.Pix {
+		gray.Pix[i] = uint8(i * 13 % 251)
+	}
+	for _, c := range []struct {
+		name string
+		img  image.Image
+	}{{"gray", gray}, {"rgb", imgTestPicture(120, 80)}} {
+		t.Run(c.name, func(t *testing.T) {
+			data := imgMakePNG(t, c.img, 72)
+			res, err := ImageToPDF(context.Background(), data, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Contains(res.PDF, []byte("/Predictor 15")) {
+				t.Fatal("PNG data not embedded as is")
+			}
+			dir := t.TempDir()
+			if err := os.WriteFile(dir+"/p.pdf", res.PDF, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if out, err := exec.Command("pdftoppm", "-r", "72", "-singlefile", "-png", dir+"/p.pdf", dir+"/r").CombinedOutput(); err != nil {
+				t.Fatalf("pdftoppm: %v %s", err, out)
+			}
+			f, err := os.Open(dir + "/r.png")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			got, err := png.Decode(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Bounds() != c.img.Bounds() {
+				t.Fatalf("rendered %v, want %v", got.Bounds(), c.img.Bounds())
+			}
+			bad := 0
+			for y := range 80 {
+				for x := range 120 {
+					r1, g1, b1, _ := got.At(x, y).RGBA()
+					r2, g2, b2, _ := c.img.At(x, y).RGBA()
+					if absDiff(r1, r2) > 0x300 || absDiff(g1, g2) > 0x300 || absDiff(b1, b2) > 0x300 {
+						bad++
+					}
+				}
+			}
+			if bad > 0 {
+				t.Errorf("%d of %d pixels differ", bad, 120*80)
+			}
+		})
+	}
+	// A flipped bit in the image data: CRC mismatch. The same with the CRC
+	// fixed: the rows do not inflate.
+	data := imgMakePNG(t, gray, 72)
+	i := bytes.Index(data, []byte("IDAT")) + 20
+	bad := bytes.Clone(data)
+	bad[i] ^= 0x10
+	if _, err := ImageToPDF(context.Background(), bad, nil); !errors.Is(err, ErrInvalidImage) {
+		t.Errorf("flipped bit: %v, want ErrInvalidImage", err)
+	}
+	start := bytes.Index(bad, []byte("IDAT"))
+	n := int(binary.BigEndian.Uint32(bad[start-4:]))
+	binary.BigEndian.PutUint32(bad[start+4+n:], crc32.ChecksumIEEE(bad[start:start+4+n]))
+	if _, err := ImageToPDF(context.Background(), bad, nil); !errors.Is(err, ErrInvalidImage) {
+		t.Errorf("flipped bit, CRC fixed: %v, want ErrInvalidImage", err)
+	}
+}
+
+func absDiff(a, b uint32) uint32 {
+	if a > b {
+		return a - b
+	}
+	return b - a
 }

@@ -179,7 +179,7 @@ func imgTIFFPages(ctx context.Context, doc *pdfw.Doc, data []byte, o *imgJob) er
 		case err != nil:
 			return fmt.Errorf("page %d: %w: TIFF: %v", i+1, ErrInvalidImage, err)
 		}
-		if err := imgAddPage(doc, img, pg.dpiX, pg.dpiY, o); err != nil {
+		if err := imgAddPage(doc, img, nil, pg.dpiX, pg.dpiY, o); err != nil {
 			return fmt.Errorf("page %d: %w", i+1, err)
 		}
 	}

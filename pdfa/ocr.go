@@ -62,13 +62,18 @@ type ocrWord struct {
 // page at 300 dpi gives about 100 KB of TSV.
 const maxOCROutput = 16 << 20
 
-// ocrImage runs tesseract on one page image (JPEG as embedded, otherwise
-// its samples as PNM) and returns the words it found. One page runs one
+// ocrImage runs tesseract on one page image — src, the image file, when
+// given; else the JPEG as embedded, or the samples as PNM — and returns the
+// words it found. One page runs one
 // single-threaded process (OMP_THREAD_LIMIT=1): callers run one per core.
-func ocrImage(ctx context.Context, img *pdfw.Image, dpi float64, o *OCROptions) ([]ocrWord, error) {
+func ocrImage(ctx context.Context, img *pdfw.Image, src []byte, dpi float64, o *OCROptions) ([]ocrWord, error) {
 	opts := o.withDefaults()
-	input := img.Data
-	if !img.DCT {
+	input := src
+	switch {
+	case input != nil:
+	case img.DCT:
+		input = img.Data
+	default:
 		input = pnm(img)
 	}
 	run, cancel := context.WithTimeout(ctx, opts.Timeout)

@@ -15,8 +15,12 @@ type Image struct {
 	// DCT marks Data as a JPEG stream embedded as is (DCTDecode); otherwise
 	// Data holds uncompressed samples, rows padded to whole bytes, which
 	// AddImage compresses.
-	DCT  bool
-	Data []byte
+	DCT bool
+	// Predicted marks Data as a zlib stream of rows each led by a PNG
+	// filter type byte — the IDAT data of a PNG — embedded as is
+	// (FlateDecode with the PNG predictors).
+	Predicted bool
+	Data      []byte
 }
 
 // AddImage writes img as an image XObject and returns its reference for
@@ -34,7 +38,7 @@ func (d *Doc) AddImage(img *Image) (Ref, error) {
 	if img.Gray {
 		cs, comps = "/DeviceGray", 1
 	}
-	if !img.DCT {
+	if !img.DCT && !img.Predicted {
 		row := (img.Width*comps*bpc + 7) / 8
 		if len(img.Data) != row*img.Height {
 			return 0, errors.New("add image: sample data does not match the size")
@@ -44,9 +48,13 @@ func (d *Doc) AddImage(img *Image) (Ref, error) {
 		" /Height " + strconv.Itoa(img.Height) + " /ColorSpace " + cs +
 		" /BitsPerComponent " + strconv.Itoa(bpc)
 	ref := d.alloc()
-	if img.DCT {
+	switch {
+	case img.DCT:
 		d.stream(ref, dict+" /Filter /DCTDecode", img.Data)
-	} else {
+	case img.Predicted:
+		d.stream(ref, dict+" /Filter /FlateDecode /DecodeParms << /Predictor 15 /Colors "+strconv.Itoa(comps)+
+			" /BitsPerComponent "+strconv.Itoa(bpc)+" /Columns "+strconv.Itoa(img.Width)+" >>", img.Data)
+	default:
 		d.stream(ref, dict+" /Filter /FlateDecode", deflate(img.Data))
 	}
 	return ref, nil
