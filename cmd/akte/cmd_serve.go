@@ -2,19 +2,17 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"time"
 
 	"akte/web"
 )
-
-// shutdownGrace is how long requests, and then a running sweep, may take
-// to finish once the server is told to stop; then they are cancelled.
-const shutdownGrace = 30 * time.Second
 
 type serveOptions struct {
 	listen string
@@ -56,6 +54,7 @@ func runServe(ctx context.Context, g *globals, o serveOptions, stdout, stderr io
 	if err != nil {
 		return configError{fmt.Errorf("listen on %s: %w", o.listen, err)}
 	}
+	defer ln.Close() // on an early return; Shutdown closes it otherwise
 	users, err := openAuth(cfg)
 	if err != nil {
 		return err
@@ -64,26 +63,56 @@ func runServe(ctx context.Context, g *globals, o serveOptions, stdout, stderr io
 	if empty, err := users.Empty(ctx); err == nil && empty {
 		log.Warn("no users or API tokens exist: the API refuses every request; stop the server and run 'akte users add NAME --role ROLE' or 'akte users token add NAME --role ROLE'")
 	}
-	api := web.New(a, &web.Options{MaxBytes: cfg.Ingest.MaxBytes, Logger: log, Auth: users})
-	srv := &http.Server{Handler: api, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
-	fmt.Fprintf(stdout, "akte: serving %s on http://%s (store: %s, %d records added by reconciliation, %d orphaned objects)\n",
-		cfg.Data, ln.Addr(), cfg.Store.Backend, rep.Added, len(rep.Orphans))
-	stopSweeper := startSweeper(a, cfg.Retention.SweepInterval, min(firstSweepDelay, cfg.Retention.SweepInterval), shutdownGrace, log)
+	api := web.New(a, &web.Options{MaxBytes: cfg.Ingest.MaxBytes, Logger: log, Auth: users, TLS: cfg.tls(),
+		RateLimit: cfg.Server.RateLimit, RateBurst: cfg.Server.RateBurst})
+	sc := cfg.Server
+	srv := &http.Server{Handler: api, ReadHeaderTimeout: sc.ReadHeaderTimeout, ReadTimeout: sc.ReadTimeout,
+		WriteTimeout: sc.WriteTimeout, IdleTimeout: sc.IdleTimeout, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	scheme := "http"
+	if cfg.tls() {
+		scheme = "https"
+		// Load the pair now, so that a bad file fails the start, not the first request.
+		cert, err := tls.LoadX509KeyPair(sc.TLSCert, sc.TLSKey)
+		if err != nil {
+			return configError{fmt.Errorf("config server.tls_cert, server.tls_key: %w", err)}
+		}
+		srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	fmt.Fprintf(stdout, "akte: serving %s on %s://%s (store: %s, %d records added by reconciliation, %d orphaned objects)\n",
+		cfg.Data, scheme, ln.Addr(), cfg.Store.Backend, rep.Added, len(rep.Orphans))
+	stopSweeper := startSweeper(a, cfg.Retention.SweepInterval, min(firstSweepDelay, cfg.Retention.SweepInterval), sc.ShutdownGrace, log)
 	defer stopSweeper() // before the archive closes
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		if cfg.tls() {
+			errc <- srv.ServeTLS(ln, "", "")
+		} else {
+			errc <- srv.Serve(ln)
+		}
+	}()
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
 	}
+	// Shut down: /readyz answers 503 for the drain time while requests are
+	// still served; then the listener closes and requests in flight —
+	// ingests above all — finish and are acknowledged (for up to the grace
+	// time); then the sweeper stops, and the deferred closes run: the auth
+	// store, the archive (audit log, catalog), the store.
 	api.SetReady(false)
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	log.Info("shutting down: not ready, finishing requests in flight", "drain", sc.ShutdownDrain, "grace", sc.ShutdownGrace)
+	time.Sleep(sc.ShutdownDrain)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), sc.ShutdownGrace)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+		srv.Close()
+		return fmt.Errorf("shut down: requests still running after %v: %w", sc.ShutdownGrace, err)
 	}
 	stopSweeper()
 	fmt.Fprintln(stdout, "akte: stopped")
 	return nil
 }
+
+// tls reports whether the server speaks HTTPS.
+func (c *Config) tls() bool { return c.Server.TLSCert != "" }

@@ -26,9 +26,10 @@ import (
 type Config struct {
 	// Data is the data directory: catalog, audit log, and (for the file
 	// backend) the store.
-	Data   string      `yaml:"data"`
-	Listen string      `yaml:"listen"`
-	Store  StoreConfig `yaml:"store"`
+	Data   string       `yaml:"data"`
+	Listen string       `yaml:"listen"`
+	Server ServerConfig `yaml:"server"`
+	Store  StoreConfig  `yaml:"store"`
 	Ingest struct {
 		MaxBytes int64 `yaml:"max_bytes"`
 	} `yaml:"ingest"`
@@ -39,6 +40,31 @@ type Config struct {
 	} `yaml:"audit"`
 	Seal SealConfig `yaml:"seal"`
 	TSA  TSAConfig  `yaml:"tsa"`
+}
+
+// ServerConfig: akte serve's TLS, limits and timeouts.
+type ServerConfig struct {
+	// TLSCert and TLSKey are PEM files; with both the server speaks HTTPS
+	// only (and session cookies are Secure, __Host-).
+	TLSCert string `yaml:"tls_cert"`
+	TLSKey  string `yaml:"tls_key"`
+	// RateLimit is the requests per second one client (an authenticated
+	// principal, else an IP address) may send, RateBurst how many at once;
+	// rate_limit 0 turns the limit off.
+	RateLimit float64 `yaml:"rate_limit"`
+	RateBurst int     `yaml:"rate_burst"`
+	// Timeouts of net/http.Server. ReadTimeout covers reading a whole
+	// request, so it is sized for the largest upload over a slow line;
+	// WriteTimeout covers handling and answering it (an OCR'd scan).
+	ReadHeaderTimeout time.Duration `yaml:"read_header_timeout"`
+	ReadTimeout       time.Duration `yaml:"read_timeout"`
+	WriteTimeout      time.Duration `yaml:"write_timeout"`
+	IdleTimeout       time.Duration `yaml:"idle_timeout"`
+	// ShutdownDrain is how long /readyz answers 503 before the listener
+	// closes (for a load balancer to notice); ShutdownGrace how long
+	// requests in flight, then a running sweep, may take to finish.
+	ShutdownDrain time.Duration `yaml:"shutdown_drain"`
+	ShutdownGrace time.Duration `yaml:"shutdown_grace"`
 }
 
 // RetentionConfig: the schedule and the sweeper.
@@ -111,6 +137,14 @@ func Default() Config {
 	c.Store.Mode = store.Compliance
 	c.Store.S3.Secure = true
 	c.Ingest.MaxBytes = 64 << 20
+	c.Server.RateLimit = 50
+	c.Server.RateBurst = 100
+	c.Server.ReadHeaderTimeout = 10 * time.Second
+	c.Server.ReadTimeout = 15 * time.Minute // 64 MiB at 75 KB/s
+	c.Server.WriteTimeout = 15 * time.Minute
+	c.Server.IdleTimeout = 2 * time.Minute
+	c.Server.ShutdownDrain = time.Second
+	c.Server.ShutdownGrace = time.Minute
 	c.Retention.RollingLock = "P1Y"
 	c.Retention.SweepInterval = time.Hour
 	c.Retention.CertificateLockYears = 30
@@ -191,6 +225,21 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("config retention.certificate_lock_years: %d must be at least 1", c.Retention.CertificateLockYears)
 	case !c.Store.Mode.Valid():
 		return fmt.Errorf("config store.mode: %q must be COMPLIANCE or GOVERNANCE", c.Store.Mode)
+	case (c.Server.TLSCert == "") != (c.Server.TLSKey == ""):
+		return errors.New("config server.tls_cert, server.tls_key: both are needed")
+	case c.Server.RateLimit < 0:
+		return fmt.Errorf("config server.rate_limit: %g must not be negative", c.Server.RateLimit)
+	case c.Server.RateBurst < 0:
+		return fmt.Errorf("config server.rate_burst: %d must not be negative", c.Server.RateBurst)
+	case c.Server.ShutdownDrain < 0:
+		return fmt.Errorf("config server.shutdown_drain: %v must not be negative", c.Server.ShutdownDrain)
+	}
+	for name, d := range map[string]time.Duration{"read_header_timeout": c.Server.ReadHeaderTimeout,
+		"read_timeout": c.Server.ReadTimeout, "write_timeout": c.Server.WriteTimeout,
+		"idle_timeout": c.Server.IdleTimeout, "shutdown_grace": c.Server.ShutdownGrace} {
+		if d <= 0 {
+			return fmt.Errorf("config server.%s: %v must be positive", name, d)
+		}
 	}
 	switch {
 	case c.Seal.PKCS12 != "" && (c.Seal.Cert != "" || c.Seal.Key != ""):
