@@ -56,10 +56,18 @@ INTAKE=$(akte users token add demo-intake --role intake --expires P1D 2>/dev/nul
 if ! akte users list | grep -q '^demo-officer '; then
   echo "demo-officer-passwort" | akte users add demo-officer --role records-officer >/dev/null
 fi
-echo "   tokens for a clerk and an intake script (valid one day), and the records officer"
-echo "   demo-officer with the password demo-officer-passwort"
+for u in clerk auditor; do
+  if ! akte users list | grep -q "^demo-$u "; then
+    echo "demo-$u-passwort" | akte users add "demo-$u" --role "$u" >/dev/null
+  fi
+done
+echo "   tokens for a clerk and an intake script (valid one day), and users who log in with a"
+echo "   password: demo-clerk, demo-officer, demo-auditor (password: the name and -passwort)"
 
 echo "== serving on http://$LISTEN   (Ctrl-C to stop)"
+echo "   Web UI:  http://$LISTEN/  — log in as demo-clerk / demo-clerk-passwort (search, documents, counter"
+echo "            intake), demo-officer / demo-officer-passwort (retention, holds, events) or"
+echo "            demo-auditor / demo-auditor-passwort (audit log)"
 echo "   Open a document as a clerk (each read is audited with who, role and purpose):"
 for id in "${ids[@]}"; do
   echo "     curl -s -H 'Authorization: Bearer $CLERK' -o doc.pdf 'http://$LISTEN/api/v1/records/$id/document?purpose=demo'"

@@ -2,7 +2,8 @@
 # Runs every test Akte has, installing what the tests need first:
 #   - Debian packages: ghostscript (PDF/A rewrite), tesseract-ocr with German
 #     and English (OCR of scans), poppler-utils
-#     (pdftotext, pdffonts), qpdf, PDFBox Preflight (PDF/A-1b verifier)
+#     (pdftotext, pdffonts), qpdf, PDFBox Preflight (PDF/A-1b verifier),
+#     chromium (the web UI's end-to-end test, driven headless with chromedp)
 #   - the MinIO test server (go install at a pinned version, cached in
 #     ~/.cache/akte; a test fixture only, never linked into akte)
 # With AKTE_TEST_STRICT=1 (set by .ci/run) a missing component fails the run
@@ -16,7 +17,7 @@ MINIO_DIR="$CACHE/minio-$MINIO_VERSION"
 
 step() { printf '\n== %s\n' "$*"; }
 
-PACKAGES="ghostscript tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng poppler-utils qpdf libpdfbox2-java libactivation-java libjaxb-api-java"
+PACKAGES="ghostscript tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng poppler-utils qpdf libpdfbox2-java libactivation-java libjaxb-api-java chromium"
 missing=""
 command -v java >/dev/null 2>&1 || missing=" default-jre-headless"
 for p in $PACKAGES; do

@@ -188,7 +188,7 @@ func TestUIOneReadPerOpening(t *testing.T) {
 	pdf := strings.Replace(view, "/view/", "/pdf/", 1)
 	resp, body := b.get(view)
 	if resp.StatusCode != 200 || !strings.Contains(body, "Siegel gültig") || !strings.Contains(body, "AZ 4711/26") ||
-		!strings.Contains(body, `<iframe id="pdf" src="`+pdf+`"`) {
+		!strings.Contains(body, `<iframe id="pdf" src="`+pdf+`#navpanes=0&amp;view=FitH"`) {
 		t.Fatalf("view: %d %.2000s", resp.StatusCode, body)
 	}
 	for range 3 {
