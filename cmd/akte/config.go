@@ -40,6 +40,17 @@ type Config struct {
 	} `yaml:"audit"`
 	Seal SealConfig `yaml:"seal"`
 	TSA  TSAConfig  `yaml:"tsa"`
+	OCR  OCRConfig  `yaml:"ocr"`
+}
+
+// OCRConfig: text recognition of scans (tesseract).
+type OCRConfig struct {
+	// Mode: "auto" (default) recognises scans when tesseract is installed
+	// and archives them without text otherwise (saying so at start); "on"
+	// refuses to archive a scan it cannot recognise (retry later); "off".
+	Mode        string        `yaml:"mode"`
+	Languages   string        `yaml:"languages"`    // tesseract models; default deu+eng
+	PageTimeout time.Duration `yaml:"page_timeout"` // per page; default 2m
 }
 
 // ServerConfig: akte serve's TLS, limits and timeouts.
@@ -152,6 +163,9 @@ func Default() Config {
 	c.Seal.Reason = "Archivierung"
 	c.TSA.Timeout = 10 * time.Second
 	c.TSA.Retries = 2
+	c.OCR.Mode = "auto"
+	c.OCR.Languages = "deu+eng"
+	c.OCR.PageTimeout = 2 * time.Minute
 	return c
 }
 
@@ -176,7 +190,7 @@ func (c *Config) ApplyEnv(getenv func(string) string) error {
 		"AKTE_S3_ENDPOINT": &c.Store.S3.Endpoint, "AKTE_S3_BUCKET": &c.Store.S3.Bucket,
 		"AKTE_S3_REGION": &c.Store.S3.Region, "AKTE_S3_ACCESS_KEY": &c.Store.S3.AccessKey,
 		"AKTE_SEAL_PKCS12": &c.Seal.PKCS12, "AKTE_SEAL_CERT": &c.Seal.Cert, "AKTE_SEAL_KEY": &c.Seal.Key,
-		"AKTE_TSA_URL": &c.TSA.URL,
+		"AKTE_TSA_URL": &c.TSA.URL, "AKTE_OCR": &c.OCR.Mode,
 	}
 	for name, p := range str {
 		if v := getenv(name); v != "" {
@@ -217,6 +231,10 @@ func (c *Config) Validate() error {
 	switch {
 	case c.Data == "":
 		return errors.New("config data: must name a directory")
+	case c.OCR.Mode != "auto" && c.OCR.Mode != "on" && c.OCR.Mode != "off":
+		return fmt.Errorf("config ocr.mode: %q must be auto, on or off", c.OCR.Mode)
+	case c.OCR.PageTimeout <= 0:
+		return fmt.Errorf("config ocr.page_timeout: %v must be positive", c.OCR.PageTimeout)
 	case c.Ingest.MaxBytes <= 0:
 		return fmt.Errorf("config ingest.max_bytes: %d must be positive", c.Ingest.MaxBytes)
 	case c.Retention.SweepInterval < 0:

@@ -75,6 +75,8 @@ func TestConfigValidateNamesField(t *testing.T) {
 		"tsa:\n  url: ftp://tsa\n":           "tsa.url",
 		"tsa:\n  timeout: 0s\n":              "tsa.timeout",
 		"tsa:\n  retries: 11\n":              "tsa.retries",
+		"ocr:\n  mode: sometimes\n":          "ocr.mode",
+		"ocr:\n  page_timeout: 0s\n":         "ocr.page_timeout",
 	}
 	for in, field := range cases {
 		cfg := Default()

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"akte/archive/store"
 	"akte/archive/store/filestore"
 	"akte/archive/store/s3store"
+	"akte/pdfa"
 	"akte/retention"
 	"akte/search"
 	"akte/web/auth"
@@ -262,6 +264,7 @@ func openArchiveConfig(ctx context.Context, cfg *Config, log *slog.Logger, tune 
 		Schedule: sched, ScheduleID: schedID, RollingLock: rolling,
 		CertificateLock: time.Duration(cfg.Retention.CertificateLockYears) * 365 * 24 * time.Hour,
 		AuditSealEvery:  cfg.Audit.SealEvery, AuditSealInterval: cfg.Audit.SealInterval, Logger: log,
+		OCR: ocrOptions(cfg.OCR, log),
 	}
 	if tune != nil {
 		tune(&opts)
@@ -316,4 +319,20 @@ func openSearch(cfg *Config, log *slog.Logger, rebuild bool) (idx *search.Index,
 // closeAfter runs second after first, joining their errors.
 func closeAfter(second, first func() error) func() error {
 	return func() error { return errors.Join(first(), second()) }
+}
+
+// ocrOptions turns the ocr section into the archive's OCR options; nil
+// means scans are archived without text.
+func ocrOptions(c OCRConfig, log *slog.Logger) *pdfa.OCROptions {
+	o := &pdfa.OCROptions{Languages: c.Languages, Timeout: c.PageTimeout}
+	switch c.Mode {
+	case "off":
+		return nil
+	case "auto":
+		if _, err := exec.LookPath("tesseract"); err != nil {
+			log.Warn("tesseract not found: scans are archived without text (install tesseract-ocr tesseract-ocr-deu, or set ocr.mode)")
+			return nil
+		}
+	}
+	return o
 }
