@@ -247,3 +247,27 @@ func selfSigned(t *testing.T) (certPEM, keyPEM []byte) {
 	}
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder})
 }
+
+// The server section: defaults valid, each bad value refused naming it.
+func TestServerConfigValidate(t *testing.T) {
+	for field, yaml := range map[string]string{
+		"server.tls_cert, server.tls_key": "server:\n  tls_cert: a.pem\n",
+		"server.rate_limit":               "server:\n  rate_limit: -1\n",
+		"server.rate_burst":               "server:\n  rate_burst: -5\n",
+		"server.read_timeout":             "server:\n  read_timeout: 0s\n",
+		"server.shutdown_grace":           "server:\n  shutdown_grace: -1s\n",
+		"server.shutdown_drain":           "server:\n  shutdown_drain: -1s\n",
+	} {
+		cfg := Default()
+		if err := cfg.Load(strings.NewReader(yaml)); err != nil {
+			t.Fatal(err)
+		}
+		if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), field) {
+			t.Errorf("%q: %v, want an error naming %s", yaml, err, field)
+		}
+	}
+	cfg := Default()
+	if err := cfg.Validate(); err != nil || cfg.Server.RateLimit != 50 || cfg.Server.RateBurst != 100 {
+		t.Fatalf("defaults: %v %+v", err, cfg.Server)
+	}
+}
