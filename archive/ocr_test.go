@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -23,12 +21,7 @@ import (
 // its seal verifies, the recognised text is the record's text (text.txt),
 // and a clerk finds the record by words that appear only in the image.
 func TestIngestScanWithOCR(t *testing.T) {
-	if _, err := exec.LookPath("tesseract"); err != nil {
-		if os.Getenv("AKTE_TEST_STRICT") == "1" {
-			t.Fatal("tesseract missing (AKTE_TEST_STRICT=1)")
-		}
-		t.Skip("tesseract missing: apt-get install tesseract-ocr tesseract-ocr-deu")
-	}
+	scantest.NeedTesseract(t)
 	ctx := context.Background()
 	dir := t.TempDir()
 	idx, _ := openIndex(t, filepath.Join(dir, "index"))

@@ -18,22 +18,12 @@ import (
 	"akte/pdfa/scantest"
 )
 
-func needTesseract(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("tesseract"); err != nil {
-		if os.Getenv("AKTE_TEST_STRICT") == "1" {
-			t.Fatal("tesseract missing (AKTE_TEST_STRICT=1): apt-get install tesseract-ocr tesseract-ocr-deu")
-		}
-		t.Skip("tesseract missing: apt-get install tesseract-ocr tesseract-ocr-deu")
-	}
-}
-
 // TestOCRScans: generated scans of known German text — grey with noise,
 // coloured and slightly rotated, clean black and white — become PDF/A pages
 // whose text reaches ≥ 97 % word accuracy, in the record's text and in the
 // PDF's text layer (pdftotext), and the file passes the checker.
 func TestOCRScans(t *testing.T) {
-	needTesseract(t)
+	scantest.NeedTesseract(t)
 	ref := strings.Fields(strings.Join(scantest.Letter, " "))
 	cases := []struct {
 		name       string
@@ -78,7 +68,7 @@ func TestOCRScans(t *testing.T) {
 // word in the image — the centre of the box pdftotext gives for it is
 // inside the word's drawn box (with a small margin), and vice versa.
 func TestOCRLayerAligned(t *testing.T) {
-	needTesseract(t)
+	scantest.NeedTesseract(t)
 	scan := scantest.Render(scantest.Letter, scantest.Options{Noise: 0.03, Seed: 7})
 	res, err := ImageToPDF(context.Background(), scantest.PNG(scan.Image, true), &ImageOptions{OCR: &OCROptions{}})
 	if err != nil {

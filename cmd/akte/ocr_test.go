@@ -1,8 +1,6 @@
 package main
 
 import (
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 
@@ -13,12 +11,7 @@ import (
 // default, with tesseract installed) and found by a word only its image
 // holds; with AKTE_OCR=off the next scan is archived without text.
 func TestIngestScanOCR(t *testing.T) {
-	if _, err := exec.LookPath("tesseract"); err != nil {
-		if os.Getenv("AKTE_TEST_STRICT") == "1" {
-			t.Fatal("tesseract missing (AKTE_TEST_STRICT=1)")
-		}
-		t.Skip("tesseract missing: apt-get install tesseract-ocr tesseract-ocr-deu")
-	}
+	scantest.NeedTesseract(t)
 	c, _ := newCLI(t)
 	scan := writeTemp(t, "scan.png", scantest.PNG(scantest.Render(scantest.Letter, scantest.Options{Noise: 0.05}).Image, true))
 	r := c.run("ingest", scan, "--citizen", "P-9", "--class", "scan-unclassified", "--source", "scan")

@@ -12,7 +12,10 @@ import (
 	"image/png"
 	"math"
 	"math/rand/v2"
+	"os"
+	"os/exec"
 	"strings"
+	"testing"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/gofont/goregular"
@@ -83,6 +86,7 @@ func Render(lines []string, o Options) Scan {
 	d := &font.Drawer{Dst: page, Src: image.NewUniform(ink), Face: face}
 	m := face.Metrics()
 	lineH := (m.Height * 15 / 10).Ceil()
+	space := font.MeasureString(face, " ").Ceil()
 	var scan Scan
 	y := 300
 	for _, line := range lines {
@@ -93,7 +97,7 @@ func Render(lines []string, o Options) Scan {
 			d.DrawString(word)
 			scan.Words = append(scan.Words, Box{Text: word,
 				R: image.Rect(x+b.Min.X.Floor(), y+b.Min.Y.Floor(), x+b.Max.X.Ceil(), y+b.Max.Y.Ceil())})
-			x += adv.Ceil() + font.MeasureString(face, " ").Ceil()
+			x += adv.Ceil() + space
 		}
 		y += lineH
 	}
@@ -159,4 +163,16 @@ func WordAccuracy(ref, got []string) float64 {
 		prev, cur = cur, prev
 	}
 	return 1 - float64(prev[len(got)])/float64(len(ref))
+}
+
+// NeedTesseract skips t when tesseract is not installed, or fails it under
+// AKTE_TEST_STRICT=1.
+func NeedTesseract(t testing.TB) {
+	t.Helper()
+	if _, err := exec.LookPath("tesseract"); err != nil {
+		if os.Getenv("AKTE_TEST_STRICT") == "1" {
+			t.Fatal("tesseract missing (AKTE_TEST_STRICT=1): apt-get install tesseract-ocr tesseract-ocr-deu")
+		}
+		t.Skip("tesseract missing: apt-get install tesseract-ocr tesseract-ocr-deu")
+	}
 }
