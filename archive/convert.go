@@ -63,7 +63,7 @@ func (c PDFA) Convert(ctx context.Context, in ConvertInput) (ConvertOutput, erro
 		if c.OCR != nil {
 			stages["ocr"] = "tesseract"
 		}
-		return ConvertOutput{PDF: res.PDF, Text: res.Text, Stages: stages}, nil
+		return ConvertOutput{PDF: res.PDF, Text: res.Text, Stages: stages, Pages: res.Pages}, nil
 	case MediaForm:
 		var sub pdfa.Submission
 		dec := json.NewDecoder(bytes.NewReader(in.Data))
@@ -102,7 +102,7 @@ func (c PDFA) convertPDF(ctx context.Context, in ConvertInput) (ConvertOutput, e
 	case err != nil:
 		stages["text"] = "failed: " + err.Error()
 	}
-	return ConvertOutput{PDF: res.PDF, Text: text, Stages: stages, Signed: res.Signed}, nil
+	return ConvertOutput{PDF: res.PDF, Text: text, Stages: stages, Signed: res.Signed, Pages: res.Report.Pages}, nil
 }
 
 // refusedBy turns a pdfa refusal into the archive's kind, keeping its

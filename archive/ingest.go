@@ -191,7 +191,7 @@ func (a *Archive) Ingest(ctx context.Context, req IngestRequest) (IngestResult, 
 		Schema: ManifestSchema, Record: NewRecordID(), Version: 1,
 		Citizen: req.Citizen, Class: req.Class, Title: req.Title, Source: req.Source, Date: req.Date, Facts: req.Facts,
 		Created: now, IdempotencyKey: req.IdempotencyKey, MediaType: mediaType, Stages: out.Stages,
-		RetainUntil: lock, Seal: seal, Names: out.Names,
+		RetainUntil: lock, Seal: seal, Names: out.Names, Pages: out.Pages,
 	}
 	done = a.stage("store")
 	err = a.putFiles(ctx, m, data, out)

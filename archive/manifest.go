@@ -42,6 +42,8 @@ type Manifest struct {
 	Files []FileRef `json:"files"`
 	// Stages record what produced the archive copy ("pdfa": "passthrough").
 	Stages map[string]string `json:"stages,omitempty"`
+	// Pages of the archive copy; 0 when not counted (forms).
+	Pages int `json:"pages,omitempty"`
 	// Names are persons named in the document (from a form), for search.
 	Names []string `json:"names,omitempty"`
 	// Seal describes the authority's seal on the archive copy; nil when the

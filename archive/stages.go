@@ -33,6 +33,8 @@ type ConvertOutput struct {
 	// Signed: the original carries a digital signature. The engine records
 	// whether it verifies (stage "original_signature").
 	Signed bool
+	// Pages of the archive copy; 0 when unknown. Recorded in the manifest.
+	Pages int
 }
 
 // Sniff detects the media type of data from its first bytes. It returns ""

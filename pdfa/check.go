@@ -38,10 +38,12 @@ type Violation struct {
 // level b does not require (such as an Info dictionary that disagrees
 // with the XMP metadata, which PDF/A-1 forbade); they never affect OK.
 type Report struct {
-	Part        int         `json:"part"`
-	Conformance string      `json:"conformance"`
-	Violations  []Violation `json:"violations"`
-	Advisories  []Violation `json:"advisories,omitempty"`
+	Part        int    `json:"part"`
+	Conformance string `json:"conformance"`
+	// Pages is the number of pages in the page tree.
+	Pages      int         `json:"pages"`
+	Violations []Violation `json:"violations"`
+	Advisories []Violation `json:"advisories,omitempty"`
 }
 
 // OK reports whether the file met every rule checked.
@@ -205,7 +207,7 @@ func runCheck(ctx context.Context, data []byte, maxMem int64) (*Report, error) {
 	if err := d.checkAll(); err != nil {
 		return nil, err
 	}
-	rep := &Report{Part: d.part, Conformance: d.conformance, Violations: d.found.list, Advisories: d.advisories}
+	rep := &Report{Part: d.part, Conformance: d.conformance, Pages: d.pages, Violations: d.found.list, Advisories: d.advisories}
 	sort.SliceStable(rep.Violations, func(i, j int) bool {
 		return clauseLess(rep.Violations[i].Clause, rep.Violations[j].Clause)
 	})

@@ -23,6 +23,7 @@ type document struct {
 	loading map[int]bool
 	objStms map[int]*objStm
 
+	pages       int // leaves of the page tree, counted by checkPages
 	part        int
 	conformance string
 

@@ -78,6 +78,7 @@ func (d *document) checkPages(cat pdfDict) error {
 			continue
 		}
 		n++
+		d.pages = n
 		if n > maxPages {
 			return fmt.Errorf("check pdf: %w: more than %d pages", ErrTooComplex, maxPages)
 		}

@@ -121,7 +121,7 @@ func ImageToPDF(ctx context.Context, data []byte, opts *ImageOptions) (*Result, 
 	if err != nil {
 		return nil, fmt.Errorf("convert image: %w", err)
 	}
-	return &Result{PDF: pdf, Title: dopts.Title, Text: strings.Join(o.texts, "\n\f\n")}, nil
+	return &Result{PDF: pdf, Title: dopts.Title, Text: strings.Join(o.texts, "\n\f\n"), Pages: doc.Pages()}, nil
 }
 
 // imgJob is one ImageToPDF call: its options, and the text OCR found on each page.

@@ -17,6 +17,8 @@ type Result struct {
 	Text string
 	// Title is the document title written to XMP dc:title and /Info.
 	Title string
+	// Pages is the number of pages.
+	Pages int
 }
 
 // RenderOptions control RenderForm. A nil *RenderOptions means defaults.

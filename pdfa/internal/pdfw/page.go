@@ -31,6 +31,9 @@ type Page struct {
 	added  bool
 }
 
+// Pages is the number of pages added so far.
+func (d *Doc) Pages() int { return len(d.pages) }
+
 // NewPage returns an empty page of w × h points.
 func (d *Doc) NewPage(w, h float64) *Page {
 	return &Page{doc: d, w: w, h: h, c: make([]byte, 0, 4096)}
