@@ -41,6 +41,7 @@ func commands() []command {
 	return []command{
 		{"serve", "run the HTTP API server", cmdServe},
 		{"ingest", "archive one document for a citizen", cmdIngest},
+		{"import", "archive a folder of scans (manifest CSV or file names), resumable; --watch a hot folder", cmdImport},
 		{"get", "write a record's archive PDF (or original)", cmdGet},
 		{"search", "search the archive (German full text, names, filters)", cmdSearch},
 		{"verify", "re-read every object and check its SHA-256", cmdVerify},

@@ -1,0 +1,103 @@
+package importer
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ReportHeader is the first line of the CSV report.
+var ReportHeader = []string{"file", "outcome", "record", "existing", "pages", "sha256", "size", "seconds", "reason"}
+
+// WriteCSV writes every entry as one CSV row under ReportHeader.
+func WriteCSV(w io.Writer, entries []Entry) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(ReportHeader); err != nil {
+		return err
+	}
+	for _, e := range entries {
+		existing := ""
+		if e.Existing {
+			existing = "yes"
+		}
+		pages := ""
+		if e.Pages > 0 {
+			pages = strconv.Itoa(e.Pages)
+		}
+		size, secs := "", ""
+		if e.Outcome != Pending {
+			size = strconv.FormatInt(e.Size, 10)
+			secs = strconv.FormatFloat(e.Seconds, 'f', 2, 64)
+		}
+		if err := cw.Write([]string{csvSafe(e.File), string(e.Outcome), string(e.Record), existing, pages, e.SHA256, size, secs, csvSafe(e.Reason)}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// csvSafe keeps a spreadsheet from reading a cell as a formula (a file
+// name or reason starting with = + - @ comes from the folder, not from us).
+func csvSafe(s string) string {
+	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') {
+		return "'" + s
+	}
+	return s
+}
+
+// WriteReport writes the CSV report to p atomically: a reader sees the
+// previous report or the new one, never half of one.
+func WriteReport(p string, entries []Entry) error {
+	if err := os.MkdirAll(filepath.Dir(p), 0o750); err != nil {
+		return fmt.Errorf("import report: %w", err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(p), ".report-*.csv")
+	if err != nil {
+		return fmt.Errorf("import report: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	err = WriteCSV(tmp, entries)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), p)
+	}
+	if err != nil {
+		return fmt.Errorf("import report: %w", err)
+	}
+	return nil
+}
+
+// String is the summary a person reads at the end of a run.
+func (s Summary) String() string {
+	out := fmt.Sprintf("%d files: %d archived", len(s.Entries), s.Archived)
+	var notes []string
+	if s.Earlier > 0 {
+		notes = append(notes, fmt.Sprintf("%d by an earlier run", s.Earlier))
+	}
+	if n := s.Existing; n > 0 {
+		notes = append(notes, fmt.Sprintf("%d found already in the archive", n))
+	}
+	if len(notes) > 0 {
+		out += " (" + strings.Join(notes, ", ") + ")"
+	}
+	out += fmt.Sprintf(", %d failed", s.Failed)
+	if s.Pending > 0 {
+		out += fmt.Sprintf(", %d not reached (run again to continue)", s.Pending)
+	}
+	out += fmt.Sprintf("; %d pages in %s", s.Pages, s.Elapsed.Round(time.Second))
+	if m := s.Elapsed.Minutes(); m > 0 && s.Pages > 0 {
+		out += fmt.Sprintf(" (%.1f pages/min)", float64(s.Pages)/m)
+	}
+	return out
+}
