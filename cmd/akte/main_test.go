@@ -22,6 +22,9 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	if os.Getenv("AKTE_TEST_MAIN") == "1" {
+		main() // the test binary as the akte command, for tests that kill it
+	}
 	pdfa.RunWorkerIfRequested()
 	s3test.Main(m)
 }
