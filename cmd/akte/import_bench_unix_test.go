@@ -1,9 +1,10 @@
 //go:build unix
 
-package pdfa
+package main
 
 import (
 	"context"
+	"encoding/csv"
 	"flag"
 	"fmt"
 	"image/color"
@@ -12,7 +13,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -21,26 +21,36 @@ import (
 )
 
 var (
-	ocrPages = flag.Int("ocrpages", 50, "pages in BenchmarkOCRSideBySide")
-	ocrLang  = flag.String("ocrlang", "deu", "tesseract languages for every contestant of BenchmarkOCRSideBySide")
+	ocrPages = flag.Int("ocrpages", 50, "pages in BenchmarkImportOCR")
+	ocrLang  = flag.String("ocrlang", "deu", "tesseract languages for every contestant of BenchmarkImportOCR")
 )
 
-// BenchmarkOCRSideBySide turns the same generated scans (300 dpi A4, known
+// BenchmarkImportOCR turns the same generated scans (300 dpi A4 PNG, known
 // German text; grey, coloured, rotated, noisy) into searchable PDF/A three
-// ways in one run, each with one job per core: Akte (ImageToPDF with OCR),
-// OCRmyPDF (`ocrmypdf --output-type pdfa`, page by page under GNU
-// parallel), and bare tesseract producing only text (the floor). It
-// reports pages per minute, CPU seconds per page and word accuracy. One
-// iteration is the whole comparison: -benchtime 1x.
+// ways in one run, each with one job per core:
+//   - akte: `akte import` of the folder on the embedded default (OCR,
+//     PDF/A, development seal, WORM filestore, catalog, search index,
+//     audit) — the whole product path, text read back from the archived
+//     PDFs with pdftotext;
+//   - ocrmypdf: `ocrmypdf --output-type pdfa -l LANG` page by page under
+//     GNU parallel (PDF only: nothing stored, sealed or indexed);
+//   - tesseract: bare tesseract writing text only (OMP_THREAD_LIMIT=1),
+//     the floor.
 //
-//	go test -run '^$' -bench OCRSideBySide -benchtime 1x ./pdfa/ -ocrpages 50
-func BenchmarkOCRSideBySide(b *testing.B) {
+// It reports pages per minute, CPU seconds per page (this process and its
+// children) and word accuracy against the known text. One iteration is
+// the whole comparison: -benchtime 1x.
+//
+//	go test -run '^$' -bench ImportOCR -benchtime 1x ./cmd/akte/ -ocrpages 50
+func BenchmarkImportOCR(b *testing.B) {
 	for _, p := range []string{"tesseract", "ocrmypdf", "parallel", "pdftotext"} {
 		if _, err := exec.LookPath(p); err != nil {
 			b.Skipf("%s missing: apt-get install tesseract-ocr tesseract-ocr-deu ocrmypdf parallel poppler-utils", p)
 		}
 	}
 	dir := b.TempDir()
+	in := filepath.Join(dir, "in")
+	os.Mkdir(in, 0o755)
 	ref := strings.Fields(strings.Join(scantest.Letter, " "))
 	var pages []string
 	for i := range *ocrPages {
@@ -49,7 +59,7 @@ func BenchmarkOCRSideBySide(b *testing.B) {
 		if i%3 == 1 {
 			o.Paper, o.Ink, gray = color.RGBA{0xf4, 0xee, 0xdc, 0xff}, color.RGBA{0x1a, 0x2a, 0x6a, 0xff}, false
 		}
-		name := filepath.Join(dir, fmt.Sprintf("page%03d.png", i))
+		name := filepath.Join(in, fmt.Sprintf("P-%04d_correspondence_2024-05-06_Schreiben.png", i))
 		if err := os.WriteFile(name, scantest.PNG(scantest.Render(scantest.Letter, o).Image, gray), 0o644); err != nil {
 			b.Fatal(err)
 		}
@@ -66,50 +76,48 @@ func BenchmarkOCRSideBySide(b *testing.B) {
 			b.ReportMetric(cpu.Seconds()/n, name+"-cpu-s/page")
 			b.ReportMetric(100*acc, name+"-accuracy-%")
 		}
-
-		// Akte: one page per job, as `akte import` runs them.
-		cpu0, start := cpuTime(), time.Now()
 		texts := make([]string, len(pages))
-		var wg sync.WaitGroup
-		next := make(chan int)
-		errs := make(chan error, len(pages))
-		for range jobs {
-			wg.Go(func() {
-				for i := range next {
-					data, err := os.ReadFile(pages[i])
-					if err == nil {
-						var res *Result
-						res, err = ImageToPDF(context.Background(), data, &ImageOptions{OCR: &OCROptions{Languages: *ocrLang}})
-						if err == nil {
-							texts[i] = res.Text
-							err = os.WriteFile(strings.TrimSuffix(pages[i], ".png")+".akte.pdf", res.PDF, 0o644)
-						}
-					}
-					if err != nil {
-						errs <- err
-					}
-				}
-			})
+
+		// Akte: the import command on the embedded default.
+		data := filepath.Join(dir, fmt.Sprint("data-", time.Now().UnixNano()))
+		cfg := filepath.Join(dir, "akte.yaml")
+		os.WriteFile(cfg, []byte("ocr:\n  mode: \"on\"\n  languages: "+*ocrLang+"\n"), 0o644)
+		env := map[string]string{"AKTE_DATA": data, "USER": "bench"}
+		getenv := func(k string) string { return env[k] }
+		var out, errb strings.Builder
+		cpu0, start := cpuTime(), time.Now()
+		code := run(context.Background(), []string{"--config", cfg, "import", in, "--workers", fmt.Sprint(jobs)}, getenv, strings.NewReader(""), &out, &errb)
+		wall, cpu := time.Since(start), cpuTime()-cpu0
+		if code != 0 {
+			b.Fatalf("akte import: exit %d: %s", code, errb.String())
 		}
-		for i := range pages {
-			next <- i
-		}
-		close(next)
-		wg.Wait()
-		close(errs)
-		for err := range errs {
+		reports, _ := filepath.Glob(filepath.Join(data, "imports", "*", "report.csv"))
+		f, err := os.Open(reports[0])
+		if err != nil {
 			b.Fatal(err)
 		}
-		report("akte", time.Since(start), cpuTime()-cpu0, meanAccuracy(ref, texts))
+		rows, err := csv.NewReader(f).ReadAll()
+		f.Close()
+		if err != nil || len(rows) != len(pages)+1 {
+			b.Fatalf("report: %v, %d rows", err, len(rows))
+		}
+		for i, row := range rows[1:] {
+			pdf := filepath.Join(dir, fmt.Sprintf("akte%03d.pdf", i))
+			if code := run(context.Background(), []string{"get", row[2], "-o", pdf, "--purpose", "bench"}, getenv, strings.NewReader(""), &out, &errb); code != 0 {
+				b.Fatalf("get %s: exit %d: %s", row[2], code, errb.String())
+			}
+			texts[i] = pdftotextFile(b, pdf)
+		}
+		report("akte", wall, cpu, meanAccuracy(ref, texts))
 
 		// OCRmyPDF, one page per job.
 		cpu0, start = cpuTime(), time.Now()
-		out, err := exec.Command("parallel", append([]string{"-j", fmt.Sprint(jobs), "ocrmypdf", "-q", "--output-type", "pdfa",
+		raw, err := exec.Command("parallel", append([]string{"-j", fmt.Sprint(jobs), "ocrmypdf", "-q", "--output-type", "pdfa",
 			"-l", *ocrLang, "--image-dpi", "300", "{}", "{.}.ocrmypdf.pdf", ":::"}, pages...)...).CombinedOutput()
 		if err != nil {
-			b.Fatalf("ocrmypdf: %v\n%s", err, out)
+			b.Fatalf("ocrmypdf: %v\n%s", err, raw)
 		}
-		wall, cpu := time.Since(start), cpuTime()-cpu0
+		wall, cpu = time.Since(start), cpuTime()-cpu0
 		for i, p := range pages {
 			texts[i] = pdftotextFile(b, strings.TrimSuffix(p, ".png")+".ocrmypdf.pdf")
 		}
@@ -120,8 +128,8 @@ func BenchmarkOCRSideBySide(b *testing.B) {
 		cmd := exec.Command("parallel", append([]string{"-j", fmt.Sprint(jobs), "tesseract", "{}", "{.}.tess", "-l", *ocrLang,
 			"--dpi", "300", "txt", ":::"}, pages...)...)
 		cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			b.Fatalf("tesseract: %v\n%s", err, out)
+		if raw, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("tesseract: %v\n%s", err, raw)
 		}
 		wall, cpu = time.Since(start), cpuTime()-cpu0
 		for i, p := range pages {
