@@ -88,6 +88,17 @@ func (c PDFA) Convert(ctx context.Context, in ConvertInput) (ConvertOutput, erro
 func (c PDFA) convertPDF(ctx context.Context, in ConvertInput) (ConvertOutput, error) {
 	res, err := pdfa.ConvertPDF(ctx, in.Data, c.PDF)
 	if err != nil {
+		// A scan that cannot be made PDF/A as it is may still be rebuilt
+		// from its images.
+		if c.OCR != nil && errors.Is(err, pdfa.ErrNotConformant) && ctx.Err() == nil {
+			out, ok, oerr := c.ocrPDF(ctx, in)
+			switch {
+			case ok:
+				return out, nil
+			case errors.Is(oerr, ErrUnavailable):
+				return ConvertOutput{}, oerr
+			}
+		}
 		return ConvertOutput{}, refusedBy(ctx, err)
 	}
 	stages := map[string]string{"pdfa": string(res.Outcome)}
@@ -95,14 +106,59 @@ func (c PDFA) convertPDF(ctx context.Context, in ConvertInput) (ConvertOutput, e
 		// The original stays byte-exact beside the archive copy.
 		stages["original_signed"] = "true"
 	}
-	text, err := pdfa.ExtractText(ctx, res.PDF)
-	switch {
-	case errors.Is(err, pdfa.ErrNoTextTool):
-		stages["text"] = "unavailable: " + err.Error()
-	case err != nil:
-		stages["text"] = "failed: " + err.Error()
+	var text string
+	if c.OCR != nil {
+		out, ok, err := c.ocrPDF(ctx, in)
+		if err != nil {
+			return ConvertOutput{}, err
+		}
+		if ok {
+			out.Signed = res.Signed
+			if res.Signed {
+				out.Stages["original_signed"] = "true"
+			}
+			return out, nil
+		}
+		// Text pages and scanned ones: the copy stays, the text is both.
+		stages["ocr"], text = out.Stages["ocr"], out.Text
+	}
+	if text == "" {
+		text, err = pdfa.ExtractText(ctx, res.PDF)
+		switch {
+		case errors.Is(err, pdfa.ErrNoTextTool):
+			stages["text"] = "unavailable: " + err.Error()
+		case err != nil:
+			stages["text"] = "failed: " + err.Error()
+		}
 	}
 	return ConvertOutput{PDF: res.PDF, Text: text, Stages: stages, Signed: res.Signed, Pages: res.Report.Pages}, nil
+}
+
+// ocrPDF recognises a scanned input PDF (pdfa.OCRPDF). ok: the document was
+// a scan and out is its archive copy, rebuilt from its images with a text
+// layer. Otherwise out.Stages["ocr"] says why nothing was rebuilt and
+// out.Text, when set, is the record's text (text pages and recognised
+// scanned pages). A missing OCR program is ErrUnavailable (retry): a scan
+// is never archived without its text.
+func (c PDFA) ocrPDF(ctx context.Context, in ConvertInput) (out ConvertOutput, ok bool, err error) {
+	now := time.Now
+	if c.Now != nil {
+		now = c.Now
+	}
+	res, err := pdfa.OCRPDF(ctx, in.Data, &pdfa.ImageOptions{Title: in.Title, Now: now(), OCR: c.OCR})
+	switch {
+	case errors.Is(err, pdfa.ErrOCRUnavailable) && ctx.Err() == nil:
+		return out, false, fmt.Errorf("convert: %w: %w", ErrUnavailable, err)
+	case err != nil:
+		return out, false, refusedBy(ctx, err)
+	}
+	out = ConvertOutput{Text: res.Text, Stages: map[string]string{"ocr": res.Stage}}
+	if res.PDF == nil {
+		return out, false, nil
+	}
+	out.PDF, out.Pages = res.PDF, res.Pages
+	out.Stages["pdfa"] = "scan-rebuilt"
+	return out, true, nil
 }
 
 // refusedBy turns a pdfa refusal into the archive's kind, keeping its

@@ -94,32 +94,42 @@ func ImageToPDF(ctx context.Context, data []byte, opts *ImageOptions) (*Result, 
 	if len(data) > o.MaxBytes {
 		return nil, fmt.Errorf("convert image: %w: %d bytes, at most %d", ErrImageTooLarge, len(data), o.MaxBytes)
 	}
+	return imgBuild(o, "convert image", func(doc *pdfw.Doc) error { return imgAddFile(doc, data, o) })
+}
+
+// imgAddFile adds the pages of one image file — JPEG, PNG or TIFF — to doc.
+func imgAddFile(doc *pdfw.Doc, data []byte, o *imgJob) error {
+	switch {
+	case bytes.HasPrefix(data, []byte{0xff, 0xd8}):
+		return imgJPEGPage(doc, data, o)
+	case bytes.HasPrefix(data, imgPNGMagic):
+		return imgPNGPage(doc, data, o)
+	case bytes.HasPrefix(data, []byte("II*\x00")), bytes.HasPrefix(data, []byte("MM\x00*")):
+		return imgTIFFPages(o.ctx, doc, data, o)
+	case bytes.HasPrefix(data, []byte("II+\x00")), bytes.HasPrefix(data, []byte("MM\x00+")):
+		return fmt.Errorf("%w: BigTIFF", ErrUnsupportedImage)
+	}
+	return fmt.Errorf("%w: not a JPEG, PNG or TIFF file", ErrUnsupportedImage)
+}
+
+// imgBuild makes the PDF/A document of the pages add puts into it; what
+// names the operation in errors. Result.Text is the OCR text of the pages,
+// separated by a form feed line.
+func imgBuild(o *imgJob, what string, add func(*pdfw.Doc) error) (*Result, error) {
 	dopts, err := renderDocOptions(o.Part, o.Title, o.Producer, o.Now)
 	if err != nil {
 		return nil, err
 	}
 	doc, err := pdfw.New(dopts)
 	if err != nil {
-		return nil, fmt.Errorf("convert image: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	switch {
-	case bytes.HasPrefix(data, []byte{0xff, 0xd8}):
-		err = imgJPEGPage(doc, data, o)
-	case bytes.HasPrefix(data, imgPNGMagic):
-		err = imgPNGPage(doc, data, o)
-	case bytes.HasPrefix(data, []byte("II*\x00")), bytes.HasPrefix(data, []byte("MM\x00*")):
-		err = imgTIFFPages(ctx, doc, data, o)
-	case bytes.HasPrefix(data, []byte("II+\x00")), bytes.HasPrefix(data, []byte("MM\x00+")):
-		err = fmt.Errorf("%w: BigTIFF", ErrUnsupportedImage)
-	default:
-		err = fmt.Errorf("%w: not a JPEG, PNG or TIFF file", ErrUnsupportedImage)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("convert image: %w", err)
+	if err := add(doc); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	pdf, err := doc.Bytes()
 	if err != nil {
-		return nil, fmt.Errorf("convert image: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	return &Result{PDF: pdf, Title: dopts.Title, Text: strings.Join(o.texts, "\n\f\n"), Pages: doc.Pages()}, nil
 }
@@ -129,6 +139,9 @@ type imgJob struct {
 	ImageOptions
 	ctx   context.Context
 	texts []string
+	// dpiX, dpiY, when positive, are the resolution of the next page,
+	// overriding the file's: a page rebuilt from a PDF keeps its size.
+	dpiX, dpiY float64
 }
 
 // imgCheckPixels refuses a page over the pixel budget.
@@ -146,6 +159,9 @@ func imgCheckPixels(w, h int, o *imgJob) error {
 // when not nil, is the image file the page came from, given to OCR instead
 // of img's samples (tesseract reads PNG and JPEG itself).
 func imgAddPage(doc *pdfw.Doc, img *pdfw.Image, src []byte, dpiX, dpiY float64, o *imgJob) error {
+	if o.dpiX > 0 && o.dpiY > 0 {
+		dpiX, dpiY = o.dpiX, o.dpiY
+	}
 	w, h := imgPageSize(img.Width, img.Height, dpiX, dpiY, o.DPI)
 	ref, err := doc.AddImage(img)
 	if err != nil {
