@@ -5,6 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image"
+	"image/jpeg"
+	"image/png"
 	"strings"
 	"time"
 
@@ -163,6 +166,22 @@ func imgAddPage(doc *pdfw.Doc, img *pdfw.Image, src []byte, dpiX, dpiY float64, 
 		dpiX, dpiY = o.dpiX, o.dpiY
 	}
 	w, h := imgPageSize(img.Width, img.Height, dpiX, dpiY, o.DPI)
+	if o.OCR != nil && o.OCR.Rotate {
+		turn, err := ocrOrientation(o.ctx, img, src, float64(img.Width)*72/w, o.OCR)
+		if err != nil {
+			return err
+		}
+		if turn != 0 {
+			if img, err = renderGuard(func() (*pdfw.Image, error) { return imgTurn(img, src, turn) }); err != nil {
+				return fmt.Errorf("%w: turning the page upright: %v", ErrInvalidImage, err)
+			}
+			src = nil
+			if turn != 180 {
+				dpiX, dpiY = dpiY, dpiX
+			}
+			w, h = imgPageSize(img.Width, img.Height, dpiX, dpiY, o.DPI)
+		}
+	}
 	ref, err := doc.AddImage(img)
 	if err != nil {
 		return err
@@ -209,4 +228,76 @@ func imgPageSize(w, h int, dpiX, dpiY, override float64) (float64, float64) {
 	// a side out of range either.
 	clamp := func(v float64) float64 { return min(max(v, pdfw.MinPageSize), pdfw.MaxPageSize) }
 	return clamp(pw), clamp(ph)
+}
+
+// imgTurn turns a page image clockwise by turn degrees (90, 180 or 270).
+// src is the PNG file of a Predicted image. A JPEG stays a JPEG
+// (re-encoded at quality 92); other images become 8-bit samples.
+func imgTurn(img *pdfw.Image, src []byte, turn int) (*pdfw.Image, error) {
+	s := img
+	switch {
+	case img.DCT:
+		m, err := jpeg.Decode(bytes.NewReader(img.Data))
+		if err != nil {
+			return nil, err
+		}
+		s = pdfw.FromImage(m)
+	case img.Predicted:
+		m, err := png.Decode(bytes.NewReader(src))
+		if err != nil {
+			return nil, err
+		}
+		s = pdfw.FromImage(m)
+	}
+	w, h, comps := s.Width, s.Height, 3
+	if s.Gray {
+		comps = 1
+	}
+	in := s.Data
+	if s.BitsPerComponent == 1 { // unpack: 1 is white
+		row := (w + 7) / 8
+		in = make([]byte, w*h)
+		for y := range h {
+			for x := range w {
+				in[y*w+x] = 255 * (s.Data[y*row+x/8] >> (7 - x%8) & 1)
+			}
+		}
+	}
+	tw, th := h, w
+	if turn == 180 {
+		tw, th = w, h
+	}
+	out := make([]byte, len(in))
+	for y := range h {
+		for x := range w {
+			var tx, ty int
+			switch turn {
+			case 90:
+				tx, ty = h-1-y, x
+			case 180:
+				tx, ty = w-1-x, h-1-y
+			default:
+				tx, ty = y, w-1-x
+			}
+			copy(out[(ty*tw+tx)*comps:(ty*tw+tx+1)*comps], in[(y*w+x)*comps:])
+		}
+	}
+	t := &pdfw.Image{Width: tw, Height: th, Gray: s.Gray, BitsPerComponent: 8, Data: out}
+	if !img.DCT {
+		return t, nil
+	}
+	var m image.Image = &image.Gray{Pix: out, Stride: tw, Rect: image.Rect(0, 0, tw, th)}
+	if !t.Gray {
+		rgba := image.NewRGBA(image.Rect(0, 0, tw, th))
+		for i := range tw * th {
+			copy(rgba.Pix[4*i:4*i+3], out[3*i:3*i+3])
+			rgba.Pix[4*i+3] = 255
+		}
+		m = rgba
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, m, &jpeg.Options{Quality: 92}); err != nil {
+		return nil, err
+	}
+	return &pdfw.Image{Width: tw, Height: th, Gray: t.Gray, BitsPerComponent: 8, DCT: true, Data: buf.Bytes()}, nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"image/draw"
 	"image/jpeg"
 	"os"
@@ -320,4 +321,131 @@ func parseFailed(t *testing.T, err error) bool {
 		t.Fatalf("error %v is not ErrOCR", err)
 	}
 	return err != nil
+}
+
+// turned is img in grey, turned clockwise by turn degrees (90, 180, 270).
+func turned(img image.Image, turn int) *image.Gray {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	out := image.NewGray(image.Rect(0, 0, h, w))
+	if turn == 180 {
+		out = image.NewGray(image.Rect(0, 0, w, h))
+	}
+	for y := range h {
+		for x := range w {
+			c := color.GrayModel.Convert(img.At(b.Min.X+x, b.Min.Y+y))
+			switch turn {
+			case 90:
+				out.Set(h-1-y, x, c)
+			case 180:
+				out.Set(w-1-x, h-1-y, c)
+			default:
+				out.Set(y, w-1-x, c)
+			}
+		}
+	}
+	return out
+}
+
+// TestOCRRotate: with OCROptions.Rotate, a scan turned by 90° (a PNG
+// image) or 180° (a JPEG in a scanner's PDF) becomes an upright portrait
+// page whose text layer lies on the words and whose text is recognised;
+// an upright page stays as it is.
+func TestOCRRotate(t *testing.T) {
+	scantest.NeedTesseract(t)
+	ctx := context.Background()
+	lines := scantest.Letter[:8]
+	ref := strings.Fields(strings.Join(lines, " "))
+	scan := scantest.Render(lines, scantest.Options{Noise: 0.04, Seed: 9})
+	ocr := &ImageOptions{OCR: &OCROptions{Rotate: true}}
+	png90 := scantest.PNG(turned(scan.Image, 90), true)
+	straight, _, _, _ := scanPages(scan)
+	page180 := straight
+	page180.jpg = grayJPEG(scan.Image, true)
+	upright := scantest.PNG(scan.Image, true)
+	for _, c := range []struct {
+		name string
+		conv func() (*Result, error)
+	}{
+		{"png-90", func() (*Result, error) { return ImageToPDF(ctx, png90, ocr) }},
+		{"pdf-jpeg-180", func() (*Result, error) {
+			r, err := OCRPDF(ctx, rawPDF(page180), ocr)
+			if err != nil {
+				return nil, err
+			}
+			return &Result{PDF: r.PDF, Text: r.Text}, nil
+		}},
+		{"upright", func() (*Result, error) { return ImageToPDF(ctx, upright, ocr) }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			start := time.Now()
+			res, err := c.conv()
+			if err != nil {
+				t.Fatal(err)
+			}
+			acc := scantest.WordAccuracy(ref, strings.Fields(res.Text))
+			t.Logf("%s: word accuracy %.1f %%, %v", c.name, 100*acc, time.Since(start).Round(time.Millisecond))
+			if acc < 0.97 {
+				t.Errorf("word accuracy %.3f:\n%s", acc, res.Text)
+			}
+			s := &scanJob{imgJob: &imgJob{ctx: ctx}, dir: t.TempDir()}
+			s.in = filepath.Join(s.dir, "out.pdf")
+			if err := os.WriteFile(s.in, res.PDF, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			tools, err := findPDFTools()
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.tools = tools
+			pages, err := s.survey()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(pages) != 1 || pages[0].w >= pages[0].h {
+				t.Fatalf("pages %+v, want one portrait page", pages)
+			}
+			checkLayerOnWords(t, res.PDF, 1, scan)
+		})
+	}
+}
+
+// TestOCRRotateEdges: a page without text is not turned (tesseract cannot
+// tell) and converts; without the osd model, Rotate is ErrOCRUnavailable.
+func TestOCRRotateEdges(t *testing.T) {
+	scantest.NeedTesseract(t)
+	ctx := context.Background()
+	blank := scantest.PNG(image.NewGray(image.Rect(0, 0, 300, 400)), true)
+	if _, err := ImageToPDF(ctx, blank, &ImageOptions{OCR: &OCROptions{Rotate: true}}); err != nil {
+		t.Errorf("blank page: %v", err)
+	}
+	data := "/usr/share/tesseract-ocr/5/tessdata"
+	dir := t.TempDir()
+	for _, l := range []string{"deu", "eng"} {
+		if err := os.Symlink(filepath.Join(data, l+".traineddata"), filepath.Join(dir, l+".traineddata")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(data, "osd.traineddata")); err != nil {
+		t.Skipf("tessdata not where Debian puts it: %v", err)
+	}
+	t.Setenv("TESSDATA_PREFIX", dir)
+	page := scantest.PNG(scantest.Render(scantest.Letter[:2], scantest.Options{}).Image, true)
+	if _, err := ImageToPDF(ctx, page, &ImageOptions{OCR: &OCROptions{Rotate: true}}); !errors.Is(err, ErrOCRUnavailable) {
+		t.Errorf("without osd: %v, want ErrOCRUnavailable", err)
+	}
+}
+
+func FuzzParseOSD(f *testing.F) {
+	f.Add([]byte("Page number: 0\nOrientation in degrees: 90\nRotate: 270\nOrientation confidence: 9.91\nScript: Latin\n"))
+	f.Add([]byte("Rotate: 45\nOrientation confidence: NaN\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		turn, _, err := parseOSD(data)
+		if parseFailed(t, err) {
+			return
+		}
+		if turn != 0 && turn != 90 && turn != 180 && turn != 270 {
+			t.Fatalf("turn %d", turn)
+		}
+	})
 }
