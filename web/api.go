@@ -34,6 +34,7 @@ type Server struct {
 	ui       *uiState
 	metrics  *metrics
 	limits   *limiter // nil: no rate limit
+	imports  *imports // nil: no ImportDir
 }
 
 // Options configure a Server. A nil *Options means the defaults.
@@ -54,6 +55,14 @@ type Options struct {
 	// may send at once (default twice the rate).
 	RateLimit float64
 	RateBurst int
+	// ImportDir holds the bulk imports sent to POST /api/v1/imports, a
+	// folder per job (akte serve: DATA/imports/api); empty: those routes
+	// answer 503. Jobs found there that had not ended are resumed; Close
+	// stops the running ones.
+	ImportDir string
+	// ImportJobs is how many import jobs run at once (default 2); more
+	// wait in line.
+	ImportJobs int
 }
 
 // New returns a Server for a. It reports ready at once.
@@ -71,6 +80,12 @@ func New(a *archive.Archive, opts *Options) *Server {
 	s := &Server{a: a, log: o.Logger, maxBytes: o.MaxBytes, mux: http.NewServeMux(), auth: o.Auth, metrics: newMetrics()}
 	s.authn = &auth.Authenticator{Store: o.Auth, TLS: o.TLS, Fail: s.fail}
 	s.limits = newLimiter(o.RateLimit, o.RateBurst, s.fail)
+	if o.ImportDir != "" {
+		var err error
+		if s.imports, err = newImports(o.ImportDir, a, o.ImportJobs, o.MaxBytes, o.Logger); err != nil {
+			o.Logger.Error("bulk import over the API unavailable", "err", err)
+		}
+	}
 	s.handle("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
 	s.handle("GET /readyz", s.readyz)
 	s.sessionRoutes()
@@ -79,6 +94,7 @@ func New(a *archive.Archive, opts *Options) *Server {
 	s.handle("GET /api/v1/records/{id}/document", s.document)
 	s.handle("GET /api/v1/records/{id}/seal", s.seal)
 	s.handle("GET /api/v1/search", s.search)
+	s.importRoutes()
 	s.retentionRoutes()
 	s.adminRoutes()
 	s.uiRoutes()

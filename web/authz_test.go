@@ -40,6 +40,11 @@ type routeCase struct {
 	restricted bool
 	citizen    bool // {id} is a citizen: P-O (own), P-F (foreign), P-X (missing)
 	html       bool // a web UI route (ui_authz_test.go): anonymous → 303 to the login page, refusals as HTML
+	// owned: {id} is an import job (imports_test.go), ids[kind] its ID: own
+	// is the intake token's, foreign another principal's, which only an
+	// admin sees (404 for anyone else).
+	owned bool
+	ids   map[string]string
 }
 
 // matrixFixture is a server over an archive with an own, a foreign and a
@@ -171,6 +176,9 @@ func expected(rule web.Rule, rc routeCase, role auth.Role, kind string) int {
 	if rc.restricted && kind == foreign && role != auth.RecordsOfficer {
 		return http.StatusForbidden
 	}
+	if rc.owned && kind == foreign && role != auth.Admin {
+		return http.StatusNotFound
+	}
 	return rc.want[kind]
 }
 
@@ -182,6 +190,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	f := newMatrixFixture(t)
 	cases := f.cases()
 	maps.Copy(cases, f.uiCases())
+	maps.Copy(cases, f.importCases(t))
 	rules := map[string]web.Rule{}
 	for _, r := range web.Policy() {
 		rules[r.Pattern] = r
@@ -215,6 +224,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 				ids := map[string]string{own: f.ownID, foreign: f.foreignID, missing: unknownRecord}
 				if rc.citizen {
 					ids = map[string]string{own: "P-O", foreign: "P-F", missing: "P-X"}
+				}
+				if rc.ids != nil {
+					ids = rc.ids
 				}
 				path, ctype := strings.ReplaceAll(rc.path, "{id}", ids[kind]), rc.ctype
 				if kind == "form" {

@@ -83,7 +83,8 @@ func serveAuthed(t *testing.T, a *archive.Archive, opts *web.Options) *httptest.
 // serveRaw serves a with the auth fixture f and nothing added.
 func serveRaw(t *testing.T, a *archive.Archive, f *authFixture) (*httptest.Server, *web.Server) {
 	t.Helper()
-	h := web.New(a, &web.Options{Auth: f.store, MaxBytes: 1 << 20, Logger: slog.New(slog.DiscardHandler)})
+	h := web.New(a, &web.Options{Auth: f.store, MaxBytes: 1 << 20, Logger: slog.New(slog.DiscardHandler), ImportDir: t.TempDir()})
+	t.Cleanup(func() { h.Close(context.Background()) }) // import jobs stop before the archive closes
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv, h

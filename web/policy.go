@@ -58,6 +58,11 @@ var policy = []Rule{
 	{Pattern: "DELETE /api/v1/session", Roles: allow(auth.Roles...)}, // log out
 
 	{Pattern: "POST /api/v1/records", Roles: map[auth.Role]Access{auth.Intake: Allow, auth.Clerk: FormOnly}},
+	// Bulk import (imports.go): a job is seen by its creator and admins only;
+	// to anyone else it is 404, as if it did not exist.
+	{Pattern: "POST /api/v1/imports", Roles: allow(auth.Intake, auth.Admin)},
+	{Pattern: "GET /api/v1/imports/{id}", Roles: allow(auth.Intake, auth.Admin)},
+	{Pattern: "GET /api/v1/imports/{id}/report", Roles: allow(auth.Intake, auth.Admin)},
 	{Pattern: "GET /api/v1/search", Roles: allow(auth.Clerk, auth.RecordsOfficer)},
 	{Pattern: "GET /api/v1/records/{id}", Roles: allow(auth.Clerk, auth.RecordsOfficer)},
 	{Pattern: "GET /api/v1/records/{id}/document", Roles: allow(auth.Clerk, auth.RecordsOfficer)},

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"akte/web"
@@ -64,7 +65,14 @@ func runServe(ctx context.Context, g *globals, o serveOptions, stdout, stderr io
 		log.Warn("no users or API tokens exist: the API refuses every request; stop the server and run 'akte users add NAME --role ROLE' or 'akte users token add NAME --role ROLE'")
 	}
 	api := web.New(a, &web.Options{MaxBytes: cfg.Ingest.MaxBytes, Logger: log, Auth: users, TLS: cfg.tls(),
-		RateLimit: cfg.Server.RateLimit, RateBurst: cfg.Server.RateBurst})
+		RateLimit: cfg.Server.RateLimit, RateBurst: cfg.Server.RateBurst, ImportDir: filepath.Join(cfg.Data, "imports", "api")})
+	defer func() { // before the archive closes: import jobs stop, their remaining files pending
+		ctx, cancel := context.WithTimeout(context.Background(), cfg.Server.ShutdownGrace)
+		defer cancel()
+		if err := api.Close(ctx); err != nil {
+			log.Error("import jobs did not stop", "err", err)
+		}
+	}()
 	sc := cfg.Server
 	srv := &http.Server{Handler: api, ReadHeaderTimeout: sc.ReadHeaderTimeout, ReadTimeout: sc.ReadTimeout,
 		WriteTimeout: sc.WriteTimeout, IdleTimeout: sc.IdleTimeout, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
