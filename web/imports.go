@@ -241,7 +241,7 @@ func (m *imports) save(j *importJob) error {
 func (m *imports) run(j *importJob) {
 	dir := m.jobDir(j.ID)
 	in, manifest := filepath.Join(dir, "in"), filepath.Join(dir, "manifest.csv")
-	planned, err := planImport(m.a, in, manifest, filepath.Join(dir, ".plan.jsonl"))
+	planned, err := importer.Plan(in, manifest, m.a.Classes())
 	m.mu.Lock()
 	j.State, j.Started, j.Runs = importRunning, time.Now().UTC(), j.Runs+1
 	j.entries = map[string]importer.Entry{}
@@ -307,37 +307,6 @@ func (m *imports) progress(j *importJob, p importer.Progress) {
 	j.entries[p.Last.File] = p.Last
 	j.count()
 	j.PagesMin, j.ETA = p.PagesMin, p.ETA.Seconds()
-}
-
-// errPlanOnly ends the importer's run that only plans.
-var errPlanOnly = errors.New("plan only")
-
-// planImport lists the files of an upload as the importer sees them, all
-// pending, or returns the manifest's error (*importer.ManifestError). It
-// runs the importer with a context that has already ended: the importer
-// reads the folder and the manifest, then stops before the first file and
-// archives nothing. (An exported importer.Plan would say this directly.)
-func planImport(a importer.Archiver, dir, manifest, scratch string) ([]importer.Entry, error) {
-	ctx, cancel := context.WithCancelCause(context.Background())
-	cancel(errPlanOnly)
-	defer os.Remove(scratch)
-	sum, err := importer.Run(ctx, planOnly{a}, importer.Options{Dir: dir, Manifest: manifest, Journal: scratch, Workers: 1})
-	if errors.Is(err, errPlanOnly) {
-		return sum.Entries, nil
-	}
-	if err == nil {
-		err = errors.New("import plan: the run did not stop")
-	}
-	return nil, err
-}
-
-// planOnly is an Archiver that archives nothing.
-type planOnly struct{ a importer.Archiver }
-
-func (p planOnly) Classes() []archive.Class { return p.a.Classes() }
-
-func (planOnly) Ingest(context.Context, archive.IngestRequest) (archive.IngestResult, error) {
-	return archive.IngestResult{}, errPlanOnly
 }
 
 // get returns a copy of job id, if the caller may see it: its owner or an
@@ -594,7 +563,7 @@ func multipartError(err error) error {
 // submit plans an upload and makes it a job: a new one, or the batch's
 // earlier job, which continues with the same journal. It takes u.dir.
 func (m *imports) submit(u *upload, owner archive.Actor) (importJob, error) {
-	planned, err := planImport(m.a, filepath.Join(u.dir, "in"), filepath.Join(u.dir, "manifest.csv"), filepath.Join(u.dir, ".plan.jsonl"))
+	planned, err := importer.Plan(filepath.Join(u.dir, "in"), filepath.Join(u.dir, "manifest.csv"), m.a.Classes())
 	var me *importer.ManifestError
 	switch {
 	case errors.As(err, &me) && me.Line > 0:

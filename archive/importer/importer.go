@@ -136,6 +136,21 @@ type Summary struct {
 // ErrFailed: some files were refused; the report says which and why.
 var ErrFailed = fmt.Errorf("%w: some files could not be archived", archive.ErrRefused)
 
+// Plan lists the files an import of dir would take, each pending, sorted
+// by file, or the manifest's error (*ManifestError) — what Run does before
+// its first file, without opening a journal or archiving anything.
+func Plan(dir, manifest string, classes []archive.Class) ([]Entry, error) {
+	items, err := plan(dir, manifest, classes, nil)
+	if err != nil {
+		return nil, err
+	}
+	entries := make([]Entry, len(items))
+	for i, it := range items {
+		entries[i] = Entry{File: it.rel, Outcome: Pending}
+	}
+	return entries, nil
+}
+
 type failedError struct{ failed, files int }
 
 func (e *failedError) Error() string {
