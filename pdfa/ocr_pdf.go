@@ -90,11 +90,13 @@ const pdfToolMemory = 1 << 30
 // scanned pages are rendered and recognised for Result.Text. A PDF with no
 // text page at all is rebuilt as PDF/A-2b, one page per page of the same
 // size: a page that is exactly one full-page image gets that image (a
-// JPEG is kept byte for byte, others become PNG via pdfimages) once a
+// JPEG is kept byte for byte, others become samples) once a
 // low-resolution rendering of the rebuilt page has matched one of the
 // original (a flipped, rotated, masked or overdrawn image falls back);
 // other pages are rendered at 300 dpi (less when over opts.MaxPixels).
-// Each page is then recognised as ImageToPDF does.
+// Each page is then recognised (and, with OCROptions.Rotate, turned
+// upright) as ImageToPDF does. Pages go eight at a time through
+// extraction, check and recognition, which bounds the temporary files.
 //
 // data should have passed ConvertPDF (encrypted and broken files are
 // refused there). The poppler programs run under a deadline and an
@@ -267,7 +269,15 @@ func (s *scanJob) textOnly(data []byte, pages []scanPage, scanned []int, res *PD
 		if err != nil {
 			return nil, err
 		}
-		words, err := ocrImage(s.ctx, ps.img, nil, ps.dpiX, s.OCR)
+		data, err := readCapped(ps.path, s.MaxBytes)
+		if err != nil {
+			return nil, err
+		}
+		img, err := parsePNM(data)
+		if err != nil {
+			return nil, err
+		}
+		words, err := ocrImage(s.ctx, img, nil, ps.dpiX, s.OCR)
 		if err != nil {
 			return nil, err
 		}
@@ -281,49 +291,66 @@ func (s *scanJob) textOnly(data []byte, pages []scanPage, scanned []int, res *PD
 
 // pageSource is the image a rebuilt page shows and its resolution.
 type pageSource struct {
-	jpeg       []byte      // a JPEG file, embedded as is; or
-	img        *pdfw.Image // samples
+	path       string // a JPEG file (embedded as is) or a PNM file (samples)
 	dpiX, dpiY float64
 }
 
 // add puts the page on doc as the image path does (OCR when o.OCR is set).
 func (ps pageSource) add(doc *pdfw.Doc, o *imgJob) error {
-	o.dpiX, o.dpiY = ps.dpiX, ps.dpiY
-	if ps.jpeg != nil {
-		return imgJPEGPage(doc, ps.jpeg, o)
-	}
-	if err := imgCheckPixels(ps.img.Width, ps.img.Height, o); err != nil {
+	data, err := readCapped(ps.path, o.MaxBytes)
+	if err != nil {
 		return err
 	}
-	return imgAddPage(doc, ps.img, nil, ps.dpiX, ps.dpiY, o)
+	o.dpiX, o.dpiY = ps.dpiX, ps.dpiY
+	if strings.HasSuffix(ps.path, ".jpg") {
+		return imgJPEGPage(doc, data, o)
+	}
+	img, err := parsePNM(data)
+	if err != nil {
+		return err
+	}
+	if err := imgCheckPixels(img.Width, img.Height, o); err != nil {
+		return err
+	}
+	return imgAddPage(doc, img, nil, ps.dpiX, ps.dpiY, o)
 }
+
+// rebuildChunk is how many pages are extracted, checked and added at a
+// time: it bounds the temporary files (a page of RGB samples at 300 dpi
+// is 26 MB).
+const rebuildChunk = 8
 
 // rebuild makes a new PDF/A of a document without text pages.
 func (s *scanJob) rebuild(pages []scanPage, res *PDFOCRResult) (*PDFOCRResult, error) {
-	src, err := s.pageImages(pages)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.verify(src); err != nil {
-		return nil, err
-	}
 	out, err := imgBuild(s.imgJob, "rebuild scanned pdf", func(doc *pdfw.Doc) error {
-		for i, p := range pages {
-			if err := s.ctx.Err(); err != nil {
+		for first := 1; first <= len(pages); first += rebuildChunk {
+			last := min(first+rebuildChunk-1, len(pages))
+			src, err := s.pageImages(pages, first, last)
+			if err != nil {
 				return err
 			}
-			ps, ok := src[i+1]
-			if ok {
-				res.FromImages++
-			} else {
-				var err error
-				if ps, err = s.renderPage(i+1, p); err != nil {
+			if err := s.verify(src); err != nil {
+				return err
+			}
+			for n := first; n <= last; n++ {
+				if err := s.ctx.Err(); err != nil {
 					return err
 				}
-				res.Rendered++
+				ps, ok := src[n]
+				if ok {
+					res.FromImages++
+				} else {
+					if ps, err = s.renderPage(n, pages[n-1]); err != nil {
+						return err
+					}
+					res.Rendered++
+				}
+				if err := ps.add(doc, s.imgJob); err != nil {
+					return fmt.Errorf("page %d: %w", n, err)
+				}
 			}
-			if err := ps.add(doc, s.imgJob); err != nil {
-				return fmt.Errorf("page %d: %w", i+1, err)
+			if err := s.removeImages(); err != nil {
+				return err
 			}
 		}
 		return nil
@@ -343,14 +370,14 @@ func (s *scanJob) rebuild(pages []scanPage, res *PDFOCRResult) (*PDFOCRResult, e
 	return res, nil
 }
 
-// pageImages extracts the image of every page that is one full-page image
-// (pdfimages -j: DCT data as a JPEG file, anything else as PNM samples),
-// keyed by page number.
-func (s *scanJob) pageImages(pages []scanPage) (map[int]pageSource, error) {
+// pageImages extracts the image of every page from first to last that is
+// one full-page image (pdfimages -j: DCT data as a JPEG file, anything
+// else as PNM samples), keyed by page number.
+func (s *scanJob) pageImages(pages []scanPage, first, last int) (map[int]pageSource, error) {
 	var want []int
-	for i, p := range pages {
-		if p.fullPageImage(s.MaxPixels) {
-			want = append(want, i+1)
+	for n := first; n <= last; n++ {
+		if pages[n-1].fullPageImage(s.MaxPixels) {
+			want = append(want, n)
 		}
 	}
 	for _, r := range pageRanges(want) {
@@ -359,6 +386,25 @@ func (s *scanJob) pageImages(pages []scanPage) (map[int]pageSource, error) {
 			return nil, err
 		}
 	}
+	files, err := s.extracted()
+	if err != nil {
+		return nil, err
+	}
+	src := map[int]pageSource{}
+	for _, n := range want {
+		p, im := pages[n-1], pages[n-1].images[0]
+		if len(files[n]) != 1 || strings.HasSuffix(files[n][0], ".jpg") && im.comps != 1 && im.comps != 3 {
+			// pdfimages wrote no image or more than one, or a CMYK JPEG
+			// (its Decode array unknown): render the page.
+			continue
+		}
+		src[n] = pageSource{path: files[n][0], dpiX: float64(im.width) * 72 / p.w, dpiY: float64(im.height) * 72 / p.h}
+	}
+	return src, nil
+}
+
+// extracted lists the files pdfimages wrote, by page.
+func (s *scanJob) extracted() (map[int][]string, error) {
 	ents, err := os.ReadDir(s.dir)
 	if err != nil {
 		return nil, err
@@ -370,30 +416,18 @@ func (s *scanJob) pageImages(pages []scanPage) (map[int]pageSource, error) {
 			files[n] = append(files[n], filepath.Join(s.dir, e.Name()))
 		}
 	}
-	src := map[int]pageSource{}
-	for _, n := range want {
-		p, im := pages[n-1], pages[n-1].images[0]
-		if len(files[n]) != 1 || strings.HasSuffix(files[n][0], ".jpg") && im.comps != 1 && im.comps != 3 {
-			// pdfimages wrote no image or more than one, or a CMYK JPEG
-			// (its Decode array unknown): render the page.
-			continue
-		}
-		ps := pageSource{dpiX: float64(im.width) * 72 / p.w, dpiY: float64(im.height) * 72 / p.h}
-		data, err := readCapped(files[n][0], s.MaxBytes)
-		if err != nil {
-			return nil, err
-		}
-		if strings.HasSuffix(files[n][0], ".jpg") {
-			ps.jpeg = data
-		} else if ps.img, err = parsePNM(data); err != nil {
-			return nil, err
-		}
-		src[n] = ps
-		if err := os.Remove(files[n][0]); err != nil {
-			return nil, err
+	return files, nil
+}
+
+// removeImages removes the files pdfimages wrote.
+func (s *scanJob) removeImages() error {
+	files, err := s.extracted()
+	for _, fs := range files {
+		for _, f := range fs {
+			err = errors.Join(err, os.Remove(f))
 		}
 	}
-	return src, nil
+	return err
 }
 
 // extractedName is the name of a file pdfimages -p writes: page, image
@@ -494,15 +528,7 @@ func (s *scanJob) renderPage(n int, p scanPage) (pageSource, error) {
 		"-f", strconv.Itoa(n), "-l", strconv.Itoa(n), "-singlefile", "-q", s.in, root); err != nil {
 		return pageSource{}, err
 	}
-	data, err := readCapped(root+".ppm", s.MaxBytes)
-	if err != nil {
-		return pageSource{}, err
-	}
-	img, err := parsePNM(data)
-	if err != nil {
-		return pageSource{}, err
-	}
-	return pageSource{img: img, dpiX: dpi, dpiY: dpi}, nil
+	return pageSource{path: root + ".ppm", dpiX: dpi, dpiY: dpi}, nil
 }
 
 // tool runs a poppler program on the input under pdfToolTimeout and

@@ -183,6 +183,30 @@ func checkLayerOnWords(t *testing.T, pdf []byte, pages int, scan scantest.Scan) 
 	}
 }
 
+// TestOCRPDFChunks: a scan of nine pages, eight small blank ones and an
+// image one, goes through two chunks: the image page keeps its image and is
+// recognised in place, the blank pages are rendered.
+func TestOCRPDFChunks(t *testing.T) {
+	scantest.NeedTesseract(t)
+	lines := scantest.Letter[:3]
+	scan := scantest.Render(lines, scantest.Options{Seed: 4})
+	straight, _, _, _ := scanPages(scan)
+	blank := straight // small, to keep the test fast
+	blank.w, blank.h, blank.content = 144, 144, "1 1 0.8 rg 0 0 100 100 re f"
+	res, err := OCRPDF(context.Background(), rawPDF(blank, blank, blank, blank, blank, blank, blank, blank, straight), &ImageOptions{OCR: &OCROptions{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := strings.Split(res.Text, "\f")
+	if res.Pages != 9 || res.FromImages != 1 || res.Rendered != 8 || len(pages) != 9 {
+		t.Fatalf("%d pages, %d from images, %d rendered, %d pages of text; want 9, 1, 8, 9", res.Pages, res.FromImages, res.Rendered, len(pages))
+	}
+	acc := scantest.WordAccuracy(strings.Fields(strings.Join(lines, " ")), strings.Fields(pages[8]))
+	if acc < 0.97 || strings.TrimSpace(pages[0]) != "" {
+		t.Errorf("page 9: word accuracy %.3f; page 1: %q", acc, pages[0])
+	}
+}
+
 // TestOCRPDFText: a PDF with text is left alone ("skipped: has text"),
 // even when its page also shows a full-page image; a PDF with text pages
 // and a scanned page keeps its copy, and its text is the text pages' text
