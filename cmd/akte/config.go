@@ -51,6 +51,9 @@ type OCRConfig struct {
 	Mode        string        `yaml:"mode"`
 	Languages   string        `yaml:"languages"`    // tesseract models; default deu+eng
 	PageTimeout time.Duration `yaml:"page_timeout"` // per page; default 2m
+	// Rotate: detect pages scanned sideways or upside down (tesseract
+	// osd) and turn them upright; about 1 CPU s more per page. Default off.
+	Rotate bool `yaml:"rotate"`
 }
 
 // ServerConfig: akte serve's TLS, limits and timeouts.

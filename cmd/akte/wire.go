@@ -324,7 +324,7 @@ func closeAfter(second, first func() error) func() error {
 // ocrOptions turns the ocr section into the archive's OCR options; nil
 // means scans are archived without text.
 func ocrOptions(c OCRConfig, log *slog.Logger) *pdfa.OCROptions {
-	o := &pdfa.OCROptions{Languages: c.Languages, Timeout: c.PageTimeout}
+	o := &pdfa.OCROptions{Languages: c.Languages, Timeout: c.PageTimeout, Rotate: c.Rotate}
 	switch c.Mode {
 	case "off":
 		return nil
