@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -91,5 +92,25 @@ func TestConfigValidateNamesField(t *testing.T) {
 	cfg := Default()
 	if err := cfg.ApplyEnv(func(k string) string { return env[k] }); err == nil || !strings.Contains(err.Error(), "AKTE_S3_SECURE") {
 		t.Fatalf("bad bool env: %v", err)
+	}
+}
+
+// The ocr section reaches the OCR options: languages, timeout, rotation;
+// mode off means no OCR at all.
+func TestConfigOCROptions(t *testing.T) {
+	cfg := Default()
+	if err := cfg.Load(strings.NewReader("ocr:\n  mode: \"on\"\n  languages: deu\n  page_timeout: 30s\n  rotate: true\n")); err != nil {
+		t.Fatal(err)
+	}
+	o := ocrOptions(cfg.OCR, newLogger(io.Discard, false))
+	if o == nil || o.Languages != "deu" || o.Timeout != 30*time.Second || !o.Rotate {
+		t.Fatalf("options %+v", o)
+	}
+	if Default().OCR.Rotate {
+		t.Error("rotation on by default")
+	}
+	cfg.OCR.Mode = "off"
+	if o := ocrOptions(cfg.OCR, newLogger(io.Discard, false)); o != nil {
+		t.Errorf("mode off gave %+v", o)
 	}
 }
