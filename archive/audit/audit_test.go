@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -789,4 +790,105 @@ func TestAppendCancelledWhileQueued(t *testing.T) {
 		t.Fatalf("%d successes (last seq %v), verify %+v", len(ok), ok[max(len(ok)-1, 0):], r)
 	}
 	t.Logf("%d of 800 appends succeeded", len(ok))
+}
+
+// TestGroupCommit: appends that arrive while an fsync runs share the next
+// write and fsync; each returns only once the fsync covering its own entry
+// has returned; the log holds every entry once, chained in order.
+func TestGroupCommit(t *testing.T) {
+	const n = 32
+	path := filepath.Join(t.TempDir(), "audit.jsonl")
+	st := newMemStore()
+	var (
+		calls   atomic.Int32
+		durable atomic.Int64 // file size as of the last completed fsync
+		first   = make(chan struct{})
+		release = make(chan struct{})
+	)
+	opts := manual()
+	opts.syncFile = func(f *os.File) error {
+		if calls.Add(1) == 1 {
+			close(first)
+			<-release // the first fsync is slow: everything else queues
+		}
+		err := syncData(f)
+		fi, _ := f.Stat()
+		durable.Store(fi.Size())
+		return err
+	}
+	l := open(t, path, st, opts)
+	type answer struct {
+		ev      Event
+		err     error
+		durable int64 // the durable size when Append returned
+	}
+	answers := make(chan answer, n)
+	add := func(i int) {
+		go func() {
+			e, err := l.Append(ctxT(t), ev(i))
+			answers <- answer{e, err, durable.Load()}
+		}()
+	}
+	add(0)
+	<-first
+	for i := 1; i < n; i++ {
+		add(i)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+		l.mu.Lock()
+		queued := len(l.queue)
+		l.mu.Unlock()
+		if queued == n-1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d appends queued", queued, n-1)
+		}
+	}
+	select {
+	case a := <-answers:
+		t.Fatalf("entry %d answered while its fsync was held (err %v)", a.ev.Seq, a.err)
+	default:
+	}
+	close(release)
+	got := make([]answer, 0, n)
+	for range n {
+		a := <-answers
+		if a.err != nil {
+			t.Fatal(a.err)
+		}
+		got = append(got, a)
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if c := calls.Load(); c != 2 || l.syncs.Load() != 2 || l.synced.Load() != n {
+		t.Fatalf("%d fsyncs (%d counted, for %d entries) for %d appends, want 2: one for the first, one for the %d queued behind it",
+			c, l.syncs.Load(), l.synced.Load(), n, n-1)
+	}
+	// Each answer came after the fsync that made its line durable: the
+	// durable size then reached the end of its line.
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lineEnd := map[uint64]int64{}
+	var off int64
+	for i, line := range bytes.SplitAfter(data, []byte("\n")) {
+		off += int64(len(line))
+		lineEnd[uint64(i+1)] = off
+	}
+	seen := map[uint64]bool{}
+	for _, a := range got {
+		if seen[a.ev.Seq] {
+			t.Fatalf("seq %d answered twice", a.ev.Seq)
+		}
+		seen[a.ev.Seq] = true
+		if a.durable < lineEnd[a.ev.Seq] {
+			t.Fatalf("entry %d answered with %d bytes durable, its line ends at %d", a.ev.Seq, a.durable, lineEnd[a.ev.Seq])
+		}
+	}
+	if r := mustVerify(t, path, st); !r.OK() || r.Entries != n {
+		t.Fatalf("verify: %+v", r)
+	}
 }

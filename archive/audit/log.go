@@ -63,6 +63,9 @@ type Options struct {
 	// pollEvery is how often the background sealer looks at the clock;
 	// tests shorten it. Default SealInterval/60, between 1s and 1m.
 	pollEvery time.Duration
+	// syncFile makes the file's written data durable; tests wrap it.
+	// Default syncData.
+	syncFile func(*os.File) error
 }
 
 func (o *Options) resolve() (Options, error) {
@@ -93,6 +96,9 @@ func (o *Options) resolve() (Options, error) {
 	}
 	if r.pollEvery <= 0 {
 		r.pollEvery = min(max(r.SealInterval/60, time.Second), time.Minute)
+	}
+	if r.syncFile == nil {
+		r.syncFile = syncData
 	}
 	return r, nil
 }
@@ -432,7 +438,36 @@ func (l *Log) Append(ctx context.Context, e Event) (Event, error) {
 	}
 }
 
-// writer is the single goroutine that writes the file.
+// writer is the single goroutine that writes the file: the committer of
+// the group commit. Appenders queue requests and wait; the writer takes
+// everything queued, writes it and fsyncs it (commit), answers each
+// appender, and takes the next queue — which filled while that fsync ran.
+// There is no timer: under load a batch is whatever arrived during one
+// fsync, idle an entry is written at once.
+//
+// Why this keeps the chain and every acknowledged entry, also across a
+// crash at any instant:
+//
+//   - Order: only the writer assigns Seq and Prev, in queue order, from
+//     head, which it alone advances; so lines are written in seq order,
+//     each chaining to the one before, across batches too.
+//   - One batch is one write of whole lines at the end of the file
+//     (O_APPEND), then one fdatasync. An appender is answered with success
+//     only after that fdatasync returned, so an acknowledged entry is on
+//     disk, as is every entry before it (earlier batches were synced
+//     first). After a crash the file is a prefix of what was written: all
+//     acknowledged entries, maybe some of the batch in flight (never
+//     acknowledged; their callers got no answer, so their reads were not
+//     served), and maybe a torn last line, which Open cuts off. (A crash
+//     between the answer and the response leaves an entry for a read never
+//     delivered: an entry too many is possible, one too few is not.)
+//   - head advances only after the fdatasync succeeded. A failed write or
+//     fdatasync stops the log for good (failed): no later entry can chain
+//     to lines that may not be on disk, and the callers of that batch get
+//     the error.
+//   - Each request is claimed once (reqPending → reqClaimed) and written
+//     once; one that its caller cancelled first is never written. So a
+//     read served after Append returned nil has exactly one entry.
 func (l *Log) writer() {
 	defer close(l.writerDone)
 	var (
@@ -500,7 +535,7 @@ func (l *Log) commit(batch []*request, head ref, failed error, buf []byte) []byt
 	}
 	_, err := l.f.Write(buf)
 	if err == nil {
-		err = syncData(l.f)
+		err = l.opts.syncFile(l.f)
 	}
 	l.mu.Lock()
 	if err != nil {
