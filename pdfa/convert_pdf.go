@@ -238,7 +238,7 @@ func runGhostscript(ctx context.Context, gs string, data []byte, o ConvertOption
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	cmd.Stdout = &stderr
-	if err := cmd.Run(); err != nil {
+	if err := runLowPriority(cmd); err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("ghostscript exceeded %s", timeout)
 		}

@@ -14,7 +14,8 @@ var ErrNoTextTool = errors.New("pdftotext is not installed (apt-get install popp
 
 // ExtractText returns the text of a PDF as UTF-8, for indexing, using
 // poppler's pdftotext under a deadline (30 s) and a 1 GiB address-space
-// limit. (Pure-Go extractors returned nothing on our own PDF/A files.)
+// limit, at low CPU priority (runLowPriority). (Pure-Go extractors returned
+// nothing on our own PDF/A files.)
 func ExtractText(ctx context.Context, pdf []byte) (string, error) {
 	bin, err := exec.LookPath("pdftotext")
 	if err != nil {
@@ -26,7 +27,7 @@ func ExtractText(ctx context.Context, pdf []byte) (string, error) {
 	cmd.Stdin = bytes.NewReader(pdf)
 	var out, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &stderr
-	if err := cmd.Run(); err != nil {
+	if err := runLowPriority(cmd); err != nil {
 		if ctx.Err() != nil {
 			return "", fmt.Errorf("extract text: pdftotext exceeded its deadline")
 		}

@@ -5,4 +5,7 @@
 //
 // It is a leaf: it imports no other package of Akte. Every parser of
 // untrusted input here runs under a deadline and a size and memory budget.
+// The external programs it runs (Ghostscript, pdftotext) run ten nice
+// steps below the caller (priority.go): conversion yields the CPU to a
+// server's interactive work.
 package pdfa
