@@ -29,6 +29,13 @@
 // atomically. Reads never take locks on the object's bytes beyond opening
 // the file.
 //
+// Reads keep the decoded metadata of recently read objects in memory
+// (Options.MetaCache), so a repeated Get opens only the content file. The
+// cache is never stale for changes made through the Store (see metaCache);
+// changes made to the directory behind its back are seen after a reopen.
+// It never stands in for a check of the content: callers verify the bytes
+// against their own SHA-256, as the archive does on every read.
+//
 // It must never expose an object whose metadata is missing, never let a
 // lock be shortened, and never rely on file permissions for correctness.
 package filestore

@@ -51,6 +51,10 @@ type Options struct {
 	// concurrent puts, but also flushes other programs' writes on the same
 	// filesystem: keep the data directory on its own volume, or set this.
 	SyncEachFile bool
+	// MetaCache is how many objects' metadata to keep decoded in memory,
+	// so that reads skip the metadata file. Default DefaultMetaCache;
+	// negative turns the cache off.
+	MetaCache int
 }
 
 // Store is a store.Store on a local directory. Safe for concurrent use by
@@ -64,6 +68,7 @@ type Store struct {
 	lockF   *os.File
 	keyMu   [64]sync.Mutex
 	sync    *syncer
+	cache   *metaCache
 
 	putMu   sync.Mutex
 	putting map[string]struct{} // keys with a put in progress
@@ -105,8 +110,11 @@ func Open(dir string, opts *Options) (*Store, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	if o.MetaCache == 0 {
+		o.MetaCache = DefaultMetaCache
+	}
 	s := &Store{root: dir, objects: filepath.Join(dir, objectsDir), mode: o.DefaultMode, now: o.Now, log: o.Logger,
-		putting: map[string]struct{}{}}
+		putting: map[string]struct{}{}, cache: newMetaCache(o.MetaCache)}
 	if err := os.MkdirAll(s.objects, 0o755); err != nil {
 		return nil, fmt.Errorf("open filestore: %w", err)
 	}
@@ -273,6 +281,7 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, op
 	})
 	if err != nil {
 		os.Remove(metaPath)
+		s.cache.drop(key) // a read may have seen the renamed files
 		return store.ObjectInfo{}, fmt.Errorf("put %s: %w", key, err)
 	}
 	return m.info(key), nil
@@ -399,12 +408,55 @@ func (m meta) info(key string) store.ObjectInfo {
 	}
 }
 
-// readMeta loads key's metadata and checks that versionID (if given)
-// matches.
+// readMeta returns key's metadata, from the cache or else from its file
+// (then cached), and checks that versionID (if given) matches. A cached
+// entry stands for an object that exists: readers of the content find out
+// otherwise when they open it.
 func (s *Store) readMeta(op, key, versionID string) (meta, error) {
 	if err := checkKey(op, key); err != nil {
 		return meta{}, err
 	}
+	m, ok := s.cache.get(key)
+	if !ok {
+		gen := s.cache.generation()
+		var err error
+		if m, err = s.loadMeta(op, key); err != nil {
+			return meta{}, err
+		}
+		s.cache.add(key, m, gen)
+	}
+	if err := checkVersion(op, key, versionID, m); err != nil {
+		return meta{}, err
+	}
+	return m, nil
+}
+
+// readMetaFile is readMeta from the metadata file, never the cache: for
+// changes, which hold the key's lock.
+func (s *Store) readMetaFile(op, key, versionID string) (meta, error) {
+	if err := checkKey(op, key); err != nil {
+		return meta{}, err
+	}
+	m, err := s.loadMeta(op, key)
+	if err != nil {
+		return meta{}, err
+	}
+	if err := checkVersion(op, key, versionID, m); err != nil {
+		return meta{}, err
+	}
+	return m, nil
+}
+
+func checkVersion(op, key, versionID string, m meta) error {
+	if versionID != "" && versionID != m.VersionID {
+		return fmt.Errorf("%s %s@%s: %w", op, key, versionID, store.ErrNotFound)
+	}
+	return nil
+}
+
+// loadMeta reads and decodes key's metadata file; an object whose content
+// is missing does not exist.
+func (s *Store) loadMeta(op, key string) (meta, error) {
 	dataPath, metaPath := s.paths(key)
 	if _, err := os.Lstat(dataPath); err != nil {
 		return meta{}, notFound(op, key, err)
@@ -416,9 +468,6 @@ func (s *Store) readMeta(op, key, versionID string) (meta, error) {
 	var m meta
 	if err := json.Unmarshal(b, &m); err != nil || m.Format != metaFormat {
 		return meta{}, fmt.Errorf("%s %s: unreadable lock metadata (format %d): %v", op, key, m.Format, err)
-	}
-	if versionID != "" && versionID != m.VersionID {
-		return meta{}, fmt.Errorf("%s %s@%s: %w", op, key, versionID, store.ErrNotFound)
 	}
 	return m, nil
 }
@@ -466,7 +515,7 @@ func (s *Store) Delete(ctx context.Context, key, versionID string) error {
 	}
 	unlock := s.lockKey(key)
 	defer unlock()
-	m, err := s.readMeta("delete", key, versionID)
+	m, err := s.readMetaFile("delete", key, versionID)
 	if err != nil {
 		return err
 	}
@@ -482,6 +531,7 @@ func (s *Store) Delete(ctx context.Context, key, versionID string) error {
 	if err := os.Remove(dataPath); err != nil {
 		return notFound("delete", key, err)
 	}
+	s.cache.drop(key)
 	if err := os.Remove(metaPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("delete %s: %w", key, err)
 	}
@@ -538,7 +588,7 @@ func (s *Store) update(ctx context.Context, op, key, versionID string, fn func(*
 	}
 	unlock := s.lockKey(key)
 	defer unlock()
-	m, err := s.readMeta(op, key, versionID)
+	m, err := s.readMetaFile(op, key, versionID)
 	if err != nil {
 		return err
 	}
@@ -559,6 +609,7 @@ func (s *Store) update(ctx context.Context, op, key, versionID string, fn func(*
 		os.Remove(tmp)
 		return fmt.Errorf("%s %s: %w", op, key, err)
 	}
+	s.cache.drop(key)
 	if err := syncDir(dir); err != nil {
 		return fmt.Errorf("%s %s: %w", op, key, err)
 	}

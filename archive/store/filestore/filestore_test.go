@@ -17,12 +17,13 @@ import (
 )
 
 // The suite runs with both ways of making puts durable: flushing the whole
-// filesystem (the default where there is one) and syncing each file.
+// filesystem (the default where there is one) and syncing each file; and
+// with the metadata cache on (the default) and off.
 func TestConformance(t *testing.T) {
-	for _, eachFile := range []bool{false, true} {
-		t.Run(fmt.Sprintf("SyncEachFile=%v", eachFile), func(t *testing.T) {
+	for _, o := range []filestore.Options{{}, {SyncEachFile: true}, {MetaCache: -1}} {
+		t.Run(fmt.Sprintf("SyncEachFile=%v,MetaCache=%d", o.SyncEachFile, o.MetaCache), func(t *testing.T) {
 			storetest.Run(t, func(t *testing.T) store.Store {
-				s, err := filestore.Open(t.TempDir(), &filestore.Options{SyncEachFile: eachFile})
+				s, err := filestore.Open(t.TempDir(), &o)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -130,5 +131,97 @@ func TestKeyUnderObjectRefused(t *testing.T) {
 	}
 	if _, err := s.Put(ctx, "a/b", strings.NewReader("x"), 1, store.PutOptions{}); !errors.Is(err, store.ErrInvalid) {
 		t.Fatalf("put under an object: %v", err)
+	}
+}
+
+// The metadata cache serves repeated reads without the metadata file and
+// follows every change made through the store: a hold set and cleared
+// while readers run, a delete, and a new object put under the same key.
+func TestMetaCacheFollowsChanges(t *testing.T) {
+	dir := t.TempDir()
+	s, err := filestore.Open(dir, &filestore.Options{MetaCache: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { s.Close() }()
+	ctx := context.Background()
+	put := func(key, content string) store.ObjectInfo {
+		t.Helper()
+		info, err := s.Put(ctx, key, strings.NewReader(content), int64(len(content)), store.PutOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return info
+	}
+	info := put("records/A/v1/archive.pdf", "first")
+	// More keys than the cache holds, read over and over: evictions.
+	for i := range 10 {
+		put(fmt.Sprintf("records/B/v1/f%d", i), "x")
+	}
+	stop := make(chan struct{})
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(readErr)
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if _, err := s.Stat(ctx, fmt.Sprintf("records/B/v1/f%d", i%10), ""); err != nil {
+				readErr <- err
+				return
+			}
+			if _, err := s.Stat(ctx, info.Key, info.VersionID); err != nil {
+				readErr <- err
+				return
+			}
+		}
+	}()
+	for i := range 50 {
+		on := i%2 == 0
+		if err := s.SetLegalHold(ctx, info.Key, info.VersionID, on); err != nil {
+			t.Fatal(err)
+		}
+		if st, err := s.Stat(ctx, info.Key, info.VersionID); err != nil || st.LegalHold != on {
+			t.Fatalf("after setting the hold to %v: stat says %v (%v)", on, st.LegalHold, err)
+		}
+	}
+	close(stop)
+	if err := <-readErr; err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Delete(ctx, info.Key, info.VersionID); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Get(ctx, info.Key, ""); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("get after delete: %v", err)
+	}
+	again := put(info.Key, "second")
+	if _, _, err := s.Get(ctx, info.Key, info.VersionID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("get of the deleted version: %v", err)
+	}
+	rc, got, err := s.Get(ctx, info.Key, again.VersionID)
+	if err != nil || got.VersionID != again.VersionID {
+		t.Fatalf("get of the new version: %+v, %v", got, err)
+	}
+	rc.Close()
+
+	// A cached read does not open the metadata file: the same Store still
+	// serves the object after the file went behind its back; a reopened
+	// Store no longer does.
+	meta := filepath.Join(dir, "objects", "records", "A", "v1", ".archive.pdf.lock")
+	if err := os.Rename(meta, meta+".away"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Stat(ctx, info.Key, again.VersionID); err != nil {
+		t.Fatalf("cached stat: %v", err)
+	}
+	s.Close()
+	if s, err = filestore.Open(dir, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Stat(ctx, info.Key, again.VersionID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("stat after reopen without the metadata file: %v", err)
 	}
 }
