@@ -101,6 +101,8 @@ type Archive struct {
 	inflightMu sync.Mutex
 	inflight   map[string]*inflight // content key → serialises identical ingests
 
+	manifests manifestCache // decoded catalog copies, for Record
+
 	idx      *indexer // nil without search
 	bgCancel context.CancelFunc
 	bgDone   sync.WaitGroup

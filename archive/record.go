@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -59,11 +60,11 @@ func (a *Archive) Record(ctx context.Context, id RecordID) (*Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	var m Manifest
-	if err := json.Unmarshal(e.Manifest, &m); err != nil {
+	m, err := a.manifests.decode(id, e.Manifest)
+	if err != nil {
 		return nil, fmt.Errorf("record %s: catalog copy of manifest: %v: %w", id, err, ErrCorrupt)
 	}
-	return newRecord(&m, e.Status), nil
+	return newRecord(m, e.Status), nil
 }
 
 // Count returns the number of records in the catalog.
@@ -141,6 +142,9 @@ func (a *Archive) Get(ctx context.Context, req GetRequest) (*Document, error) {
 	return doc, nil
 }
 
+// readPrealloc is the largest buffer readVerified allocates up front.
+const readPrealloc = 64 << 20
+
 // readVerified reads one object version and checks size and SHA-256.
 func (a *Archive) readVerified(ctx context.Context, ref FileRef) ([]byte, error) {
 	rc, _, err := a.store.Get(ctx, ref.Key, ref.VersionID)
@@ -151,10 +155,15 @@ func (a *Archive) readVerified(ctx context.Context, ref FileRef) ([]byte, error)
 		return nil, err
 	}
 	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, ref.Size+1))
-	if err != nil {
+	// One buffer of the size the manifest states, with room for the read
+	// that sees the end (or a byte more than stated), instead of growing
+	// one step by step. A stated size past readPrealloc grows as needed.
+	var buf bytes.Buffer
+	buf.Grow(int(min(max(ref.Size, 0), readPrealloc)) + bytes.MinRead)
+	if _, err := buf.ReadFrom(io.LimitReader(rc, ref.Size+1)); err != nil {
 		return nil, fmt.Errorf("read %s: %w", ref.Key, err)
 	}
+	data := buf.Bytes()
 	sum := sha256.Sum256(data)
 	if got := hex.EncodeToString(sum[:]); got != ref.SHA256 || int64(len(data)) != ref.Size {
 		return nil, fmt.Errorf("%s: sha256 %s (%d bytes), manifest says %s (%d bytes): %w",
