@@ -158,8 +158,9 @@ func TestCheckWorker(t *testing.T) {
 		t.Errorf("killing the worker took %v", d)
 	}
 	// Auto: a small file over the fast path's budget is checked again in the
-	// worker with the full budget.
-	r, err := Check(ctx, bomb, nil)
+	// worker with the full budget. (Inflating 100 MiB twice under the race
+	// detector on a loaded machine can outlast the default 30 s.)
+	r, err := Check(ctx, bomb, &CheckOptions{Isolation: IsolationAuto, Timeout: 5 * time.Minute})
 	if err != nil || r == nil {
 		t.Errorf("auto with a 100 MiB stream: err = %v, want a report from the worker", err)
 	}
