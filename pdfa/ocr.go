@@ -120,7 +120,7 @@ func runTesseract(ctx context.Context, input []byte, args []string, opts *OCROpt
 	cmd.Stdout = &limitedBuffer{buf: &stdout, max: maxOCROutput + 1}
 	cmd.Stderr = &limitedBuffer{buf: &stderr, max: 64 << 10}
 	cmd.WaitDelay = 5 * time.Second
-	if err := cmd.Start(); err != nil {
+	if err := startLowPriority(cmd); err != nil {
 		return nil, nil, fmt.Errorf("%w: cannot run %s (Debian: apt-get install tesseract-ocr tesseract-ocr-deu): %v", ErrOCRUnavailable, opts.Program, err)
 	}
 	err = cmd.Wait()

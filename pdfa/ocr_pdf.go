@@ -540,7 +540,7 @@ func (s *scanJob) tool(prog string, maxOut int, args ...string) ([]byte, error) 
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout = &limitedBuffer{buf: &stdout, max: maxOut + 1}
 	cmd.Stderr = &limitedBuffer{buf: &stderr, max: 64 << 10}
-	err := cmd.Run()
+	err := runLowPriority(cmd)
 	name := filepath.Base(prog)
 	switch {
 	case s.ctx.Err() != nil:

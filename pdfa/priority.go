@@ -3,7 +3,7 @@ package pdfa
 import "os/exec"
 
 // childNice is how many steps of nice value the external programs pdfa
-// runs (Ghostscript, pdftotext) are below the calling process (up to the
+// runs (Ghostscript, the poppler tools, tesseract) are below the calling process (up to the
 // lowest priority, 19). Conversion is batch work; the server beside it
 // answers clerks. Ten steps below, a busy converter gets about a tenth of
 // the CPU weight of a server thread while both want a core (Linux CFS

@@ -62,6 +62,17 @@ type Options struct {
 	Now func() time.Time
 }
 
+// check refuses options no import can run with.
+func (o Options) check() error {
+	if o.Journal == "" {
+		return errors.New("import: no journal file given")
+	}
+	if st, err := os.Stat(o.Dir); err != nil || !st.IsDir() {
+		return &archive.FieldError{Kind: archive.ErrInvalid, Field: "folder", Reason: fmt.Sprintf("%s is not a folder", o.Dir)}
+	}
+	return nil
+}
+
 func (o Options) withDefaults() Options {
 	if o.Workers <= 0 {
 		o.Workers = runtime.NumCPU()
@@ -166,11 +177,8 @@ func (e *failedError) Unwrap() error { return ErrFailed }
 // run continues.
 func Run(ctx context.Context, a Archiver, o Options) (Summary, error) {
 	o = o.withDefaults()
-	if o.Journal == "" {
-		return Summary{}, errors.New("import: no journal file given")
-	}
-	if st, err := os.Stat(o.Dir); err != nil || !st.IsDir() {
-		return Summary{}, &archive.FieldError{Kind: archive.ErrInvalid, Field: "folder", Reason: fmt.Sprintf("%s is not a folder", o.Dir)}
+	if err := o.check(); err != nil {
+		return Summary{}, err
 	}
 	items, err := plan(o.Dir, o.Manifest, a.Classes(), nil)
 	if err != nil {
@@ -183,7 +191,7 @@ func Run(ctx context.Context, a Archiver, o Options) (Summary, error) {
 	defer j.close()
 	r := &runner{a: a, o: o, j: j, start: o.Now(), files: len(items)}
 	entries, err := r.run(ctx, items)
-	s := summarize(entries, time.Since(r.start))
+	s := summarize(entries, o.Now().Sub(r.start))
 	if err == nil && s.Failed > 0 {
 		err = &failedError{failed: s.Failed, files: len(entries)}
 	}

@@ -292,13 +292,11 @@ func plan(dir, manifest string, classes []archive.Class, skip map[string]bool) (
 		return nil, fmt.Errorf("import: %w", err)
 	}
 	var rows []manifestRow
+	selfRel := "" // the manifest itself, when it lies in the folder
 	if manifest != "" {
 		if rows, err = readManifest(manifest); err != nil {
 			return nil, fmt.Errorf("import: %w", err)
 		}
-	}
-	selfRel := ""
-	if manifest != "" {
 		if r, err := filepath.Rel(dir, manifest); err == nil && filepath.IsLocal(r) {
 			selfRel = filepath.ToSlash(r)
 		}

@@ -41,8 +41,8 @@ type WatchOptions struct {
 // failed/; a name already taken there gets a numbered suffix.
 func Watch(ctx context.Context, a Archiver, o WatchOptions) error {
 	o.Options = o.Options.withDefaults()
-	if o.Journal == "" {
-		return errors.New("import: no journal file given")
+	if err := o.check(); err != nil {
+		return err
 	}
 	if o.Interval <= 0 {
 		o.Interval = 2 * time.Second
@@ -52,9 +52,6 @@ func Watch(ctx context.Context, a Archiver, o WatchOptions) error {
 	}
 	if o.Errorf == nil {
 		o.Errorf = func(string, ...any) {}
-	}
-	if st, err := os.Stat(o.Dir); err != nil || !st.IsDir() {
-		return fmt.Errorf("import: %s is not a folder", o.Dir)
 	}
 	j, err := openJournal(o.Journal)
 	if err != nil {

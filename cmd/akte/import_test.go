@@ -91,7 +91,7 @@ func TestImportKillRerun(t *testing.T) {
 	seed := time.Now().UnixNano()
 	rng := rand.New(rand.NewPCG(uint64(seed), 0))
 	t.Logf("seed %d", seed)
-	journalLines := func() int {
+	archivedLines := func() int {
 		m, _ := filepath.Glob(filepath.Join(data, "imports", "*", "journal.jsonl"))
 		if len(m) == 0 {
 			return 0
@@ -110,7 +110,7 @@ func TestImportKillRerun(t *testing.T) {
 	}
 	midWork := 0
 	for k := 0; k < kills; k++ {
-		n0 := journalLines()
+		n0 := archivedLines()
 		cmd, out := start()
 		exited := make(chan error, 1)
 		go func() { exited <- cmd.Wait() }()
@@ -119,7 +119,7 @@ func TestImportKillRerun(t *testing.T) {
 		target, jitter := n0+rng.IntN(3), time.Duration(rng.IntN(60))*time.Millisecond
 		deadline := time.Now().Add(time.Minute)
 	wait:
-		for journalLines() < target && time.Now().Before(deadline) {
+		for archivedLines() < target && time.Now().Before(deadline) {
 			select {
 			case err := <-exited:
 				t.Fatalf("kill %d: import ended before it was killed (%v): %s", k, err, out)
@@ -130,11 +130,11 @@ func TestImportKillRerun(t *testing.T) {
 		time.Sleep(jitter)
 		cmd.Process.Signal(syscall.SIGKILL)
 		<-exited
-		if journalLines() < good {
+		if archivedLines() < good {
 			midWork++
 		}
 	}
-	t.Logf("%d kills, %d with files left; %d files archived by then", kills, midWork, journalLines())
+	t.Logf("%d kills, %d with files left; %d files archived by then", kills, midWork, archivedLines())
 	if midWork < kills/2 {
 		t.Fatalf("only %d of %d kills landed while files were left: the test did not test resumption", midWork, kills)
 	}
