@@ -159,9 +159,28 @@ func imgCheckPixels(w, h int, o *imgJob) error {
 }
 
 // imgAddPage adds img on a page of its own, sized from the resolution. src,
-// when not nil, is the image file the page came from, given to OCR instead
-// of img's samples (tesseract reads PNG and JPEG itself).
+// when not nil, is the PNG file whose compressed rows img carries as they
+// are (imgPNGPassthrough), given to OCR instead of img's samples.
+//
+// Those rows are checked once, here: when tesseract has read src whole —
+// a page of the image's size, not a word from libpng, which refuses a bad
+// filter type, missing rows or a wrong zlib checksum and warns of rows too
+// many — inflating them again would only repeat its check (a tenth of a
+// page's recognition time); otherwise imgCheckPNGRows inflates them.
 func imgAddPage(doc *pdfw.Doc, img *pdfw.Image, src []byte, dpiX, dpiY float64, o *imgJob) error {
+	checked := src == nil
+	// check turns a failure of tesseract on src into the verdict on the
+	// rows when they are broken.
+	check := func(err error) error {
+		if checked {
+			return err
+		}
+		if cerr := imgCheckPNGRows(img); cerr != nil {
+			return cerr
+		}
+		checked = true
+		return err
+	}
 	if o.dpiX > 0 && o.dpiY > 0 {
 		dpiX, dpiY = o.dpiX, o.dpiY
 	}
@@ -169,13 +188,13 @@ func imgAddPage(doc *pdfw.Doc, img *pdfw.Image, src []byte, dpiX, dpiY float64, 
 	if o.OCR != nil && o.OCR.Rotate {
 		turn, err := ocrOrientation(o.ctx, img, src, float64(img.Width)*72/w, o.OCR)
 		if err != nil {
-			return err
+			return check(err)
 		}
 		if turn != 0 {
 			if img, err = renderGuard(func() (*pdfw.Image, error) { return imgTurn(img, src, turn) }); err != nil {
 				return fmt.Errorf("%w: turning the page upright: %v", ErrInvalidImage, err)
 			}
-			src = nil
+			src, checked = nil, true // decoded whole to be turned
 			if turn != 180 {
 				dpiX, dpiY = dpiY, dpiX
 			}
@@ -190,12 +209,16 @@ func imgAddPage(doc *pdfw.Doc, img *pdfw.Image, src []byte, dpiX, dpiY float64, 
 	p.DrawImage(ref, 0, 0, w, h)
 	if o.OCR != nil {
 		dpi := float64(img.Width) * 72 / w
-		words, err := ocrImage(o.ctx, img, src, dpi, o.OCR)
+		words, decoded, err := ocrImage(o.ctx, img, src, dpi, o.OCR)
 		if err != nil {
-			return err
+			return check(err)
 		}
+		checked = checked || decoded
 		ocrLayer(p, words, img.Width, img.Height, w, h)
 		o.texts = append(o.texts, ocrText(words))
+	}
+	if err := check(nil); err != nil {
+		return err
 	}
 	return doc.AddPage(p)
 }

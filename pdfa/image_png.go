@@ -94,8 +94,10 @@ func imgPNGPage(doc *pdfw.Doc, data []byte, o *imgJob) error {
 // or RGB, not interlaced, no transparency — as it is, with
 // the PNG predictors PDF shares: no decoding and re-compressing of the
 // pixels, which had cost a scan page more than its OCR's tenth. ok is false
-// for other PNGs (they are decoded). The data is still checked whole: chunk
-// CRCs, and the inflated rows — their count, length and filter types.
+// for other PNGs (they are decoded). Chunk CRCs are checked here; the rows
+// — their count, length, filter types and zlib checksum — are checked once
+// the page is placed (imgAddPage: by libpng when tesseract reads the file,
+// else by imgCheckPNGRows).
 func imgPNGPassthrough(data []byte, info *imgPNGInfo) (img *pdfw.Image, ok bool, err error) {
 	var comps int
 	switch {
@@ -130,10 +132,6 @@ func imgPNGPassthrough(data []byte, info *imgPNGInfo) (img *pdfw.Image, ok bool,
 		case "IDAT":
 			idat = append(idat, body...)
 		case "IEND":
-			row := (info.width*comps*int(info.depth) + 7) / 8
-			if err := imgCheckPNGRows(idat, row, info.height); err != nil {
-				return nil, false, err
-			}
 			return &pdfw.Image{Width: info.width, Height: info.height, Gray: comps == 1,
 				BitsPerComponent: int(info.depth), Predicted: true, Data: idat}, true, nil
 		}
@@ -141,9 +139,22 @@ func imgPNGPassthrough(data []byte, info *imgPNGInfo) (img *pdfw.Image, ok bool,
 	}
 }
 
-// imgCheckPNGRows inflates PNG image data and checks that it holds exactly
+// imgCheckPNGRows checks the rows of a passed-through PNG image (Predicted,
+// 8 bits): wrapped as ErrInvalidImage when they are broken.
+func imgCheckPNGRows(img *pdfw.Image) error {
+	comps := 3
+	if img.Gray {
+		comps = 1
+	}
+	if err := imgCheckRows(img.Data, (img.Width*comps*img.BitsPerComponent+7)/8, img.Height); err != nil {
+		return fmt.Errorf("%w: PNG: %v", ErrInvalidImage, err)
+	}
+	return nil
+}
+
+// imgCheckRows inflates PNG image data and checks that it holds exactly
 // rows rows of a filter type byte (0–4) and rowBytes bytes.
-func imgCheckPNGRows(idat []byte, rowBytes, rows int) error {
+func imgCheckRows(idat []byte, rowBytes, rows int) error {
 	zr, err := zlib.NewReader(bytes.NewReader(idat))
 	if err != nil {
 		return err

@@ -71,17 +71,24 @@ const maxOCROutput = 16 << 20
 
 // ocrImage runs tesseract on one page image — src, the image file, when
 // given; else the JPEG as embedded, or the samples as PNM — and returns the
-// words it found. One page runs one
-// single-threaded process (OMP_THREAD_LIMIT=1): callers run one per core.
-func ocrImage(ctx context.Context, img *pdfw.Image, src []byte, dpi float64, o *OCROptions) ([]ocrWord, error) {
+// words it found. decoded tells that tesseract read the whole image
+// cleanly: it reported a page of img's size and libpng, which decodes a
+// PNG, said nothing. One page runs one single-threaded process
+// (OMP_THREAD_LIMIT=1): callers run one per core.
+func ocrImage(ctx context.Context, img *pdfw.Image, src []byte, dpi float64, o *OCROptions) (words []ocrWord, decoded bool, err error) {
 	opts := o.withDefaults()
-	args := []string{"stdin", "stdout", "-l", opts.Languages, "--psm", "3"}
+	args := []string{"stdout", "-l", opts.Languages, "--psm", "3"}
 	args = append(ocrDPI(args, dpi), "tsv")
-	out, _, err := runTesseract(ctx, ocrInput(img, src), args, &opts)
+	out, errOut, err := runTesseract(ctx, ocrInput(img, src), args, &opts)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return parseTSV(out)
+	words, size, err := parseTSV(out)
+	if err != nil {
+		return nil, false, err
+	}
+	decoded = size == [2]int{img.Width, img.Height} && !bytes.Contains(errOut, []byte("libpng"))
+	return words, decoded, nil
 }
 
 // ocrInput is what tesseract reads of a page: src, the image file, when
@@ -105,16 +112,31 @@ func ocrDPI(args []string, dpi float64) []string {
 	return args
 }
 
-// runTesseract runs tesseract with args on input, single-threaded, under
-// opts.Timeout, its output capped; it returns standard output and error.
-// A missing program or language is ErrOCRUnavailable, a failure or
-// timeout ErrOCR.
+// runTesseract runs tesseract on input with args (those after the input
+// file's name), single-threaded, under opts.Timeout, its output capped; it
+// returns standard output and error. A missing program or language is
+// ErrOCRUnavailable, a failure or timeout ErrOCR.
+//
+// The page goes to tesseract as a private temporary file, not on standard
+// input: tesseract reads stdin through a C++ stream a byte at a time, which
+// cost 0.15 CPU s more per 5–13 MB page here (+14 % of recognition).
 func runTesseract(ctx context.Context, input []byte, args []string, opts *OCROptions) (out, errOut []byte, err error) {
+	page, err := os.CreateTemp("", "akte-ocr-*")
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: page file: %v", ErrOCR, err)
+	}
+	defer os.Remove(page.Name())
+	_, err = page.Write(input)
+	if cerr := page.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: page file: %v", ErrOCR, err)
+	}
 	run, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
-	cmd := exec.CommandContext(run, opts.Program, args...)
+	cmd := exec.CommandContext(run, opts.Program, append([]string{page.Name()}, args...)...)
 	cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")
-	cmd.Stdin = bytes.NewReader(input)
 	var stdout, stderr bytes.Buffer
 	// One byte over the limit tells that output was cut.
 	cmd.Stdout = &limitedBuffer{buf: &stdout, max: maxOCROutput + 1}
@@ -151,7 +173,7 @@ const minOSDConfidence = 4
 // with too little text to tell, or told with low confidence, is 0.
 func ocrOrientation(ctx context.Context, img *pdfw.Image, src []byte, dpi float64, o *OCROptions) (int, error) {
 	opts := o.withDefaults()
-	out, errOut, err := runTesseract(ctx, ocrInput(img, src), ocrDPI([]string{"stdin", "stdout", "--psm", "0"}, dpi), &opts)
+	out, errOut, err := runTesseract(ctx, ocrInput(img, src), ocrDPI([]string{"stdout", "--psm", "0"}, dpi), &opts)
 	switch {
 	case errors.Is(err, ErrOCR) && bytes.Contains(errOut, []byte("Too few characters")):
 		return 0, nil
@@ -199,11 +221,10 @@ func parseOSD(data []byte) (turn int, conf float64, err error) {
 // page, block, paragraph, line and word (level 1–5); only words (level 5)
 // with text are kept. Malformed lines are an error, not skipped: the output
 // of a healthy tesseract is always well formed.
-func parseTSV(data []byte) ([]ocrWord, error) {
+func parseTSV(data []byte) (words []ocrWord, page [2]int, err error) {
 	if !utf8.Valid(data) {
-		return nil, fmt.Errorf("%w: output is not UTF-8", ErrOCR)
+		return nil, page, fmt.Errorf("%w: output is not UTF-8", ErrOCR)
 	}
-	var words []ocrWord
 	for n, line := range strings.Split(string(data), "\n") {
 		line = strings.TrimRight(line, "\r")
 		if line == "" || (n == 0 && strings.HasPrefix(line, "level")) {
@@ -211,19 +232,22 @@ func parseTSV(data []byte) ([]ocrWord, error) {
 		}
 		f := strings.Split(line, "\t")
 		if len(f) != 12 {
-			return nil, fmt.Errorf("%w: output line %d has %d fields, want 12", ErrOCR, n+1, len(f))
+			return nil, page, fmt.Errorf("%w: output line %d has %d fields, want 12", ErrOCR, n+1, len(f))
 		}
 		var v [10]int
 		for i := range 10 {
 			x, err := strconv.Atoi(f[i])
 			if err != nil || x < 0 || x > 1<<24 {
-				return nil, fmt.Errorf("%w: output line %d: field %d is %q", ErrOCR, n+1, i+1, f[i])
+				return nil, page, fmt.Errorf("%w: output line %d: field %d is %q", ErrOCR, n+1, i+1, f[i])
 			}
 			v[i] = x
 		}
 		conf, err := strconv.ParseFloat(f[10], 64)
 		if err != nil {
-			return nil, fmt.Errorf("%w: output line %d: confidence %q", ErrOCR, n+1, f[10])
+			return nil, page, fmt.Errorf("%w: output line %d: confidence %q", ErrOCR, n+1, f[10])
+		}
+		if v[0] == 1 {
+			page = [2]int{v[8], v[9]}
 		}
 		text := strings.TrimSpace(f[11])
 		if v[0] != 5 || text == "" || v[8] == 0 || v[9] == 0 {
@@ -232,7 +256,7 @@ func parseTSV(data []byte) ([]ocrWord, error) {
 		words = append(words, ocrWord{text: text, block: v[2], par: v[3], line: v[4], word: v[5],
 			left: v[6], top: v[7], w: v[8], h: v[9], conf: conf})
 	}
-	return words, nil
+	return words, page, nil
 }
 
 // ocrText is the page's text: words of a line joined by spaces, lines by

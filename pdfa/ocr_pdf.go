@@ -277,7 +277,7 @@ func (s *scanJob) textOnly(data []byte, pages []scanPage, scanned []int, res *PD
 		if err != nil {
 			return nil, err
 		}
-		words, err := ocrImage(s.ctx, img, nil, ps.dpiX, s.OCR)
+		words, _, err := ocrImage(s.ctx, img, nil, ps.dpiX, s.OCR)
 		if err != nil {
 			return nil, err
 		}

@@ -2,7 +2,9 @@ package pdfa
 
 import (
 	"bytes"
+	"compress/zlib"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"image"
@@ -134,12 +136,100 @@ func TestOCRErrors(t *testing.T) {
 	}
 }
 
+// TestPNGRowsCheckedOnce: the rows of a PNG embedded as it is are checked
+// once — by libpng when tesseract has read the page whole, else by Akte —
+// and broken rows are refused as an invalid image whether OCR is off, on,
+// turning pages, or run by a program that never decoded the file.
+func TestPNGRowsCheckedOnce(t *testing.T) {
+	scantest.NeedTesseract(t)
+	const w, h = 600, 400
+	rowsPNG := func(rows int, edit func(raw []byte) []byte) []byte {
+		raw := make([]byte, 0, rows*(w+1))
+		for range rows {
+			raw = append(raw, 0)
+			raw = append(raw, bytes.Repeat([]byte{0xff}, w)...)
+		}
+		var z bytes.Buffer
+		zw := zlib.NewWriter(&z)
+		zw.Write(raw)
+		zw.Close()
+		data := z.Bytes()
+		if edit != nil {
+			data = edit(data)
+		}
+		ihdr := binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(nil, w), h)
+		ihdr = append(ihdr, 8, 0, 0, 0, 0)
+		out := append([]byte(imgPNGMagic), imgPNGChunk("IHDR", ihdr)...)
+		out = append(out, imgPNGChunk("IDAT", data)...)
+		return append(out, imgPNGChunk("IEND", nil)...)
+	}
+	badFilter := func() []byte {
+		raw := make([]byte, 0, h*(w+1))
+		for r := range h {
+			f := byte(0)
+			if r == h/2 {
+				f = 7
+			}
+			raw = append(raw, f)
+			raw = append(raw, bytes.Repeat([]byte{0xff}, w)...)
+		}
+		var z bytes.Buffer
+		zw := zlib.NewWriter(&z)
+		zw.Write(raw)
+		zw.Close()
+		good := rowsPNG(h, nil)
+		i := bytes.Index(good, []byte("IDAT")) - 4
+		return append(append(bytes.Clone(good[:i]), imgPNGChunk("IDAT", z.Bytes())...), imgPNGChunk("IEND", nil)...)
+	}()
+	cases := []struct {
+		name string
+		png  []byte
+		ok   bool
+	}{
+		{"good", rowsPNG(h, nil), true},
+		{"bad-filter-type", badFilter, false},
+		{"rows-missing", rowsPNG(h-50, nil), false},
+		{"rows-too-many", rowsPNG(h+50, nil), false},
+		{"zlib-checksum", rowsPNG(h, func(d []byte) []byte { d[len(d)-1] ^= 1; return d }), false},
+	}
+	// A program that answers like tesseract finding nothing, without a page
+	// line: it read nothing, so Akte must check.
+	blind := t.TempDir() + "/blind"
+	if err := os.WriteFile(blind, []byte("#!/bin/sh\nprintf 'level\\tpage_num\\tblock_num\\tpar_num\\tline_num\\tword_num\\tleft\\ttop\\twidth\\theight\\tconf\\ttext\\n'\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	modes := []struct {
+		name string
+		ocr  *OCROptions
+	}{{"ocr-off", nil}, {"tesseract", &OCROptions{Languages: "eng"}}, {"tesseract-rotate", &OCROptions{Languages: "eng", Rotate: true}}, {"blind-program", &OCROptions{Program: blind}}}
+	for _, m := range modes {
+		for _, c := range cases {
+			t.Run(m.name+"/"+c.name, func(t *testing.T) {
+				if !bytes.Contains(c.png, []byte("IDAT")) {
+					t.Fatal("test PNG has no data")
+				}
+				res, err := ImageToPDF(context.Background(), c.png, &ImageOptions{OCR: m.ocr})
+				switch {
+				case c.ok && err != nil:
+					t.Fatalf("refused: %v", err)
+				case c.ok && !bytes.Contains(res.PDF, []byte("/Predictor 15")):
+					t.Fatal("PNG data not embedded as is")
+				case !c.ok && !errors.Is(err, ErrInvalidImage):
+					t.Fatalf("got %v, want ErrInvalidImage", err)
+				case !c.ok:
+					t.Logf("refused: %v", err)
+				}
+			})
+		}
+	}
+}
+
 func FuzzParseTSV(f *testing.F) {
 	f.Add([]byte("level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n" +
 		"5\t1\t1\t1\t1\t1\t220\t260\t180\t50\t96.5\tBürger\n"))
 	f.Add([]byte("5\t1\t1\t1\t1\t1\t-1\t2\t3\t4\tx\ty\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		words, err := parseTSV(data)
+		words, _, err := parseTSV(data)
 		if err != nil {
 			if !errors.Is(err, ErrOCR) {
 				t.Fatalf("error %v is not ErrOCR", err)
