@@ -30,7 +30,7 @@ var allowed = map[string][]string{
 	// Test helpers for the engine may wire the embedded backend.
 	"archive/archivetest": {"archive", "archive/store", "archive/store/filestore", "pdfa"},
 	// Bulk import drives the engine from outside, as the server does.
-	"archive/importer": {"archive"},
+	"archive/importer": {"archive", "pdfa"},
 	"web":              {"archive", "archive/importer", "web/auth"},
 	// Users, tokens and sessions: the standard library, x/crypto and bbolt only.
 	"web/auth": {},

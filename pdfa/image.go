@@ -100,6 +100,56 @@ func ImageToPDF(ctx context.Context, data []byte, opts *ImageOptions) (*Result, 
 	return imgBuild(o, "convert image", func(doc *pdfw.Doc) error { return imgAddFile(doc, data, o) })
 }
 
+// ImagesToPDF converts the image files of one document — scanned a file
+// per page, as a folder of page images — to one PDF/A in the order given,
+// each file as ImageToPDF would (a multi-page TIFF adds all its pages).
+// MaxBytes bounds the files together, MaxPages their number. An error names the file by its
+// position, from 1 (*ImageFileError). The output depends only on the files and the options:
+// with Now set, the same files give the same bytes.
+func ImagesToPDF(ctx context.Context, files [][]byte, opts *ImageOptions) (*Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	o := &imgJob{ImageOptions: opts.withDefaults(), ctx: ctx}
+	total := 0
+	for _, f := range files {
+		total += len(f)
+	}
+	switch {
+	case len(files) == 0:
+		return nil, fmt.Errorf("convert images: %w: no files", ErrInvalidImage)
+	case len(files) > o.MaxPages:
+		return nil, fmt.Errorf("convert images: %w: %d files, at most %d pages", ErrImageTooLarge, len(files), o.MaxPages)
+	case total > o.MaxBytes:
+		return nil, fmt.Errorf("convert images: %w: %d bytes together, at most %d", ErrImageTooLarge, total, o.MaxBytes)
+	}
+	return imgBuild(o, "convert images", func(doc *pdfw.Doc) error {
+		for i, data := range files {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := imgAddFile(doc, data, o); err != nil {
+				return &ImageFileError{File: i + 1, Files: len(files), Err: err}
+			}
+		}
+		return nil
+	})
+}
+
+// ImageFileError is ImagesToPDF's error about one of its files: File is
+// its position (from 1) of Files; Err wraps ErrInvalidImage,
+// ErrImageTooLarge or ErrUnsupportedImage.
+type ImageFileError struct {
+	File, Files int
+	Err         error
+}
+
+func (e *ImageFileError) Error() string {
+	return fmt.Sprintf("file %d of %d: %v", e.File, e.Files, e.Err)
+}
+
+func (e *ImageFileError) Unwrap() error { return e.Err }
+
 // imgAddFile adds the pages of one image file — JPEG, PNG or TIFF — to doc.
 func imgAddFile(doc *pdfw.Doc, data []byte, o *imgJob) error {
 	switch {

@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -228,6 +229,63 @@ func TestImageToPDF(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestImagesToPDF: a document scanned a file per page becomes one PDF/A,
+// pages in the order given (a multi-page TIFF adds all of its), the same
+// files giving the same bytes; a broken file is named by its position,
+// and nothing or too much is refused.
+func TestImagesToPDF(t *testing.T) {
+	ctx := context.Background()
+	files := [][]byte{
+		imgMakeJPEG(t, imgTestPicture(300, 150), 0),
+		imgMakeTIFF([]*image.Gray{imgGrayPage(300, 600, true), imgGrayPage(600, 300, false)}, 100),
+		imgMakePNG(t, imgTestPicture(90, 60), 72),
+	}
+	res, err := ImagesToPDF(ctx, files, &ImageOptions{Now: formRenderTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][2]float64{{72, 36}, {216, 432}, {432, 216}, {90, 60}}
+	got := imgPageSizes(t, res.PDF)
+	if len(got) != len(want) || res.Pages != len(want) {
+		t.Fatalf("%d pages (Pages %d), want %d", len(got), res.Pages, len(want))
+	}
+	for i := range got {
+		if math.Abs(got[i][0]-want[i][0]) > 0.5 || math.Abs(got[i][1]-want[i][1]) > 0.5 {
+			t.Errorf("page %d is %v, want %v", i+1, got[i], want[i])
+		}
+	}
+	if !bytes.Contains(res.PDF, files[0]) {
+		t.Error("JPEG not embedded unchanged")
+	}
+	pdfwtest.QPDFCheck(t, res.PDF)
+	pdfwtest.PDFCPUValidate(t, res.PDF)
+	again, err := ImagesToPDF(ctx, files, &ImageOptions{Now: formRenderTime})
+	if err != nil || !bytes.Equal(again.PDF, res.PDF) {
+		t.Errorf("the same files gave different bytes (%v)", err)
+	}
+	swapped, err := ImagesToPDF(ctx, [][]byte{files[2], files[0]}, &ImageOptions{Now: formRenderTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := imgPageSizes(t, swapped.PDF); len(got) != 2 || math.Abs(got[0][0]-90) > 0.5 {
+		t.Errorf("pages out of order: %v", got)
+	}
+
+	broken := [][]byte{files[0], files[2][:len(files[2])/2]}
+	if _, err := ImagesToPDF(ctx, broken, nil); !errors.Is(err, ErrInvalidImage) || !strings.Contains(err.Error(), "file 2 of 2") {
+		t.Errorf("broken second file: %v", err)
+	}
+	if _, err := ImagesToPDF(ctx, nil, nil); !errors.Is(err, ErrInvalidImage) {
+		t.Errorf("no files: %v", err)
+	}
+	if _, err := ImagesToPDF(ctx, files, &ImageOptions{MaxBytes: len(files[0]) + len(files[1])}); !errors.Is(err, ErrImageTooLarge) {
+		t.Errorf("over the byte budget together: %v", err)
+	}
+	if _, err := ImagesToPDF(ctx, files, &ImageOptions{MaxPages: 2}); !errors.Is(err, ErrImageTooLarge) {
+		t.Errorf("more files than pages allowed: %v", err)
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -28,6 +29,7 @@ import (
 	"time"
 
 	"akte/archive"
+	"akte/pdfa"
 )
 
 // Archiver is what an import needs of the archive (*archive.Archive).
@@ -268,11 +270,23 @@ func (r *runner) one(ctx context.Context, it item) (Entry, error) {
 		e.Outcome, e.Kind, e.Reason = Failed, "invalid", it.fail
 		return finish(e)
 	}
-	data, err := readFile(it.path, r.o.MaxBytes)
+	var data []byte
+	var err error
+	if it.pages != nil {
+		data, err = r.assemble(ctx, it)
+	} else {
+		data, err = readFile(it.path, r.o.MaxBytes)
+	}
 	if err != nil {
+		if ctx.Err() != nil {
+			return Entry{}, ctx.Err()
+		}
 		e.Outcome, e.Kind, e.Reason = Failed, "unreadable", err.Error()
-		if errors.Is(err, archive.ErrTooLarge) {
+		switch {
+		case errors.Is(err, archive.ErrTooLarge), errors.Is(err, pdfa.ErrImageTooLarge):
 			e.Kind = "refused"
+		case errors.Is(err, pdfa.ErrInvalidImage), errors.Is(err, pdfa.ErrUnsupportedImage):
+			e.Kind = "invalid"
 		}
 		return finish(e)
 	}
@@ -305,6 +319,47 @@ func (r *runner) one(ctx context.Context, it item) (Entry, error) {
 		return Entry{}, fmt.Errorf("import: %s: %w", it.rel, err)
 	}
 	return finish(e)
+}
+
+// folderEpoch is the creation time written into a folder's assembled PDF
+// when its row gives no document date: a fixed time, so that the same page
+// files always make the same bytes (see assemble).
+var folderEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// assemble makes the document of a folder row: its files, a page image
+// each (a multi-page TIFF gives all its pages), in page order, as one
+// PDF/A without text, which the archive then treats like a scanner's PDF
+// (OCR, a text layer). The bytes depend only on the files, their order,
+// the title and the document date — never on the clock — so the journal
+// and the archive's content key recognise a folder archived before, as
+// they do a file. The files together may hold at most MaxBytes.
+func (r *runner) assemble(ctx context.Context, it item) ([]byte, error) {
+	budget := r.o.MaxBytes
+	files := make([][]byte, len(it.pages))
+	for i, rel := range it.pages {
+		data, err := readFile(filepath.Join(r.o.Dir, filepath.FromSlash(rel)), budget)
+		if err != nil {
+			if errors.Is(err, archive.ErrTooLarge) {
+				return nil, fmt.Errorf("%w: the folder's files hold more than %d bytes", archive.ErrTooLarge, r.o.MaxBytes)
+			}
+			return nil, fmt.Errorf("page %d, %s: %w", i+1, rel, err)
+		}
+		budget -= int64(len(data))
+		files[i] = data
+	}
+	created := folderEpoch
+	if d, err := time.Parse(time.DateOnly, string(it.meta.Date)); err == nil {
+		created = d
+	}
+	res, err := pdfa.ImagesToPDF(ctx, files, &pdfa.ImageOptions{Title: it.meta.Title, Now: created, MaxBytes: int(r.o.MaxBytes)})
+	if err != nil {
+		var fe *pdfa.ImageFileError
+		if errors.As(err, &fe) {
+			return nil, fmt.Errorf("page %d, %s: %w", fe.File, it.pages[fe.File-1], fe.Err)
+		}
+		return nil, err
+	}
+	return res.PDF, nil
 }
 
 // reason is the archive's refusal without its "ingest: " prefix, naming

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -52,6 +53,9 @@ type item struct {
 	meta archive.IngestRequest
 	fail string
 	line int // manifest line, for messages
+	// pages, for a manifest row naming a folder, are the files in it (rel
+	// paths, in page order): one document, a page image per file.
+	pages []string
 }
 
 // walk lists the regular files below dir, sorted, as slash-separated
@@ -312,12 +316,43 @@ func plan(dir, manifest string, classes []archive.Class, skip map[string]bool) (
 		}
 		byFile[row.file] = row
 	}
+	// Rows naming a folder: one document of the files in it.
+	folders := map[string]*item{}
+	for i := range rows {
+		row := &rows[i]
+		p := filepath.Join(dir, filepath.FromSlash(row.file))
+		if byFile[row.file] != row {
+			continue
+		}
+		if st, err := os.Stat(p); err != nil || !st.IsDir() {
+			continue
+		}
+		folders[row.file] = &item{rel: row.file + "/", path: p, meta: row.req, line: row.line}
+	}
+	// folderOf is the listed folder holding rel, the innermost when
+	// folders nest.
+	folderOf := func(rel string) *item {
+		for d := path.Dir(rel); d != "."; d = path.Dir(d) {
+			if f := folders[d]; f != nil {
+				return f
+			}
+		}
+		return nil
+	}
 	present := map[string]bool{}
 	for _, rel := range files {
 		if rel == selfRel {
 			continue
 		}
 		present[rel] = true
+		if f := folderOf(rel); f != nil {
+			f.pages = append(f.pages, rel)
+			if row := byFile[rel]; row != nil {
+				items = append(items, item{rel: rel + "#line" + fmt.Sprint(row.line), path: filepath.Join(dir, filepath.FromSlash(rel)), line: row.line,
+					fail: fmt.Sprintf("manifest line %d lists %s, a page of the folder %s (line %d)", row.line, rel, strings.TrimSuffix(f.rel, "/"), f.line)})
+			}
+			continue
+		}
 		it := item{rel: rel, path: filepath.Join(dir, filepath.FromSlash(rel))}
 		switch row := byFile[rel]; {
 		case row != nil:
@@ -332,21 +367,66 @@ func plan(dir, manifest string, classes []archive.Class, skip map[string]bool) (
 		items = append(items, it)
 	}
 	for _, rel := range odd {
+		if f := folderOf(rel); f != nil && f.fail == "" {
+			f.fail = fmt.Sprintf("folder holds %s, not a regular file (a link, device or pipe)", rel)
+		}
 		items = append(items, item{rel: rel, path: filepath.Join(dir, filepath.FromSlash(rel)), fail: "not a regular file (a link, device or pipe)"})
+	}
+	for _, f := range folders {
+		if len(f.pages) == 0 && f.fail == "" {
+			f.fail = fmt.Sprintf("manifest line %d names a folder without files", f.line)
+		}
+		slices.SortFunc(f.pages, PageOrder)
+		present[strings.TrimSuffix(f.rel, "/")] = true
+		items = append(items, *f)
 	}
 	for i := range rows {
 		row := &rows[i]
 		if byFile[row.file] != row || present[row.file] {
 			continue // a duplicate, reported above, or found
 		}
-		reason := "listed in the manifest (line " + fmt.Sprint(row.line) + ") but not found in the folder"
-		if st, err := os.Stat(filepath.Join(dir, filepath.FromSlash(row.file))); err == nil && st.IsDir() {
-			reason = "manifest line " + fmt.Sprint(row.line) + " names a folder; list its files one per row (a folder as one document is not supported yet)"
-		}
-		items = append(items, item{rel: row.file, path: filepath.Join(dir, filepath.FromSlash(row.file)), line: row.line, fail: reason})
+		items = append(items, item{rel: row.file, path: filepath.Join(dir, filepath.FromSlash(row.file)), line: row.line,
+			fail: "listed in the manifest (line " + fmt.Sprint(row.line) + ") but not found in the folder"})
 	}
 	slices.SortFunc(items, func(a, b item) int { return strings.Compare(a.rel, b.rel) })
 	return items, nil
+}
+
+// PageOrder orders the files of a folder row as people number pages: runs
+// of digits by their value, so scan2.tif comes before scan10.tif; names
+// equal by that (scan2, scan02) bytewise.
+func PageOrder(a, b string) int {
+	return cmp.Or(naturalCompare(a, b), strings.Compare(a, b))
+}
+
+func naturalCompare(a, b string) int {
+	for a != "" && b != "" {
+		da, db := digitRun(a), digitRun(b)
+		if da > 0 && db > 0 {
+			na, nb := strings.TrimLeft(a[:da], "0"), strings.TrimLeft(b[:db], "0")
+			if c := cmp.Compare(len(na), len(nb)); c != 0 {
+				return c
+			}
+			if c := strings.Compare(na, nb); c != 0 {
+				return c
+			}
+			a, b = a[da:], b[db:]
+			continue
+		}
+		if a[0] != b[0] {
+			return cmp.Compare(a[0], b[0])
+		}
+		a, b = a[1:], b[1:]
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+func digitRun(s string) int {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n
 }
 
 func clip(s string) string {

@@ -131,6 +131,12 @@ func (w *watcher) ready(a Archiver) ([]item, error) {
 			continue // gone, or a manifest row without a file yet
 		}
 		cur := fileState{st.Size(), st.ModTime()}
+		for _, rel := range it.pages { // a folder row: settled when all its files are
+			if pst, err := os.Lstat(filepath.Join(w.o.Dir, filepath.FromSlash(rel))); err == nil {
+				cur.size += pst.Size()
+				cur.mtime = later(cur.mtime, pst.ModTime())
+			}
+		}
 		seen[it.rel] = cur
 		if prev, ok := w.seen[it.rel]; ok && prev == cur && now.Sub(cur.mtime) >= w.o.Settle {
 			ready = append(ready, it)
@@ -140,7 +146,14 @@ func (w *watcher) ready(a Archiver) ([]item, error) {
 	return ready, nil
 }
 
-// settle moves a finished file out of the hot folder.
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// settle moves a finished file (or folder) out of the hot folder.
 func (w *watcher) settle(e Entry) {
 	src := filepath.Join(w.o.Dir, filepath.FromSlash(e.File))
 	sub := DoneDir

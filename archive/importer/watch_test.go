@@ -183,3 +183,46 @@ func TestWatchBadInputs(t *testing.T) {
 		t.Fatalf("%d records, want %d", n, len(good))
 	}
 }
+
+// A folder row in the hot folder: taken once all its files have settled,
+// archived as one document, and moved to done/ whole.
+func TestWatchFolder(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	a := archivetest.Open(t, archive.Options{Converter: archive.PDFA{}})
+	hot, meta := t.TempDir(), t.TempDir()
+	write(t, hot, "mappe/seite1.png", scanPNG(t, 20))
+	write(t, hot, "mappe/seite2.png", scanPNG(t, 60))
+	write(t, meta, "liste.csv", []byte("file;citizen;class\nmappe;P-7;registration\n"))
+	old := time.Now().Add(-time.Hour)
+	filepath.Walk(hot, func(p string, _ os.FileInfo, _ error) error { return os.Chtimes(p, old, old) })
+	done := make(chan error, 1)
+	go func() {
+		done <- importer.Watch(ctx, a, importer.WatchOptions{
+			Options:  importer.Options{Dir: hot, Manifest: filepath.Join(meta, "liste.csv"), Journal: filepath.Join(meta, "journal.jsonl"), Actor: importer1},
+			Interval: 20 * time.Millisecond, Settle: time.Second,
+			Errorf: func(f string, args ...any) { t.Errorf(f, args...) },
+		})
+	}()
+	for {
+		if _, err := os.Stat(filepath.Join(hot, "mappe")); err != nil {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatal("the folder was not taken")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"seite1.png", "seite2.png"} {
+		if _, err := os.Stat(filepath.Join(hot, importer.DoneDir, "mappe", f)); err != nil {
+			t.Errorf("done/mappe/%s: %v", f, err)
+		}
+	}
+	if n, _ := a.Count(context.Background()); n != 1 {
+		t.Fatalf("%d records, want 1", n)
+	}
+}
