@@ -65,51 +65,6 @@ type Store struct {
 
 	dummyOnce sync.Once
 	dummy     string // a hash checked for unknown users
-
-	tokens tokenCache
-}
-
-// tokenCache keeps the tokens ResolveToken found, by secret hash, so a
-// script's requests do not each open a bbolt transaction (its metadata
-// lock was the most contended in the server's load benchmark). The store's
-// file is locked to one process, so every change passes through update,
-// which empties the cache after it commits; an entry read before a change
-// and offered after it is refused by its generation. Unknown tokens are
-// never cached: garbage cannot grow it.
-type tokenCache struct {
-	mu  sync.RWMutex
-	gen uint64
-	m   map[string]Token
-}
-
-// maxCachedTokens bounds the cache; when full it starts again empty.
-const maxCachedTokens = 4096
-
-func (c *tokenCache) get(hash string) (Token, uint64, bool) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	t, ok := c.m[hash]
-	return t, c.gen, ok
-}
-
-// put keeps t if nothing changed since generation gen was read.
-func (c *tokenCache) put(gen uint64, hash string, t Token) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if gen != c.gen {
-		return
-	}
-	if c.m == nil || len(c.m) >= maxCachedTokens {
-		c.m = make(map[string]Token)
-	}
-	c.m[hash] = t
-}
-
-func (c *tokenCache) invalidate() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.gen++
-	clear(c.m)
 }
 
 // User is a person who logs in. The password hash never leaves the store.
@@ -228,7 +183,6 @@ func (s *Store) update(ctx context.Context, fn func(*bolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	defer s.tokens.invalidate()
 	return s.db.Update(fn)
 }
 
@@ -512,19 +466,13 @@ func (s *Store) ResolveToken(ctx context.Context, token string) (Principal, erro
 	if !ok {
 		return Principal{}, fmt.Errorf("%w: malformed API token", ErrUnauthenticated)
 	}
-	hash := secretHash(secret)
-	tok, gen, found := s.tokens.get(hash)
-	var err error
-	if !found {
-		err = s.view(ctx, func(tx *bolt.Tx) error {
-			var err error
-			found, err = getJSON(tx.Bucket(bucketTokens), []byte(hash), &tok)
-			return err
-		})
-		if err == nil && found {
-			s.tokens.put(gen, hash, tok)
-		}
-	}
+	var tok Token
+	var found bool
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		var err error
+		found, err = getJSON(tx.Bucket(bucketTokens), []byte(secretHash(secret)), &tok)
+		return err
+	})
 	now := s.now()
 	switch {
 	case err != nil:
