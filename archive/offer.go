@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"akte/archive/catalog"
+	"akte/internal/fsutil"
 	"akte/retention"
 )
 
@@ -113,7 +114,7 @@ func (a *Archive) Offer(ctx context.Context, req OfferRequest) (OfferResult, err
 		os.Remove(res.Package)
 		return OfferResult{}, fmt.Errorf("offer: %w", err)
 	}
-	if err := writeFileSync(res.List, xmlData); err != nil {
+	if err := fsutil.WriteNew(res.List, xmlData, 0o640); err != nil {
 		return OfferResult{}, fmt.Errorf("offer: %w", err)
 	}
 	for _, id := range res.Records {
@@ -197,22 +198,6 @@ func marshalXML(v any) ([]byte, error) {
 		return nil, err
 	}
 	return append([]byte(xml.Header), append(b, '\n')...), nil
-}
-
-func writeFileSync(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o640)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }
 
 // AppraisalResult says what an imported appraisal decided.

@@ -15,6 +15,8 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"go.etcd.io/bbolt"
+
+	"akte/internal/fsutil"
 )
 
 // Options tune an Index. A nil *Options, and any zero field, mean the defaults.
@@ -191,40 +193,11 @@ func create(dir string, runtime map[string]any) (bleve.Index, error) {
 		return nil, fmt.Errorf("create search index %s: %w", dir, err)
 	}
 	raw, _ := json.Marshal(schemaInfo{Schema: SchemaVersion})
-	if err := writeFileSync(filepath.Join(dir, schemaFile), raw); err != nil {
+	if err := fsutil.WriteAtomic(filepath.Join(dir, schemaFile), raw, 0o600); err != nil {
 		b.Close()
 		return nil, fmt.Errorf("create search index %s: %w", dir, err)
 	}
 	return b, nil
-}
-
-// writeFileSync writes name atomically and durably: temp file, fsync, rename, fsync dir.
-func writeFileSync(name string, data []byte) error {
-	tmp := name + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, name)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	d, err := os.Open(filepath.Dir(name))
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
 
 // Recreated says that OpenOrRecreate returned a new, empty index that must be filled from the

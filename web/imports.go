@@ -27,6 +27,7 @@ import (
 
 	"akte/archive"
 	"akte/archive/importer"
+	"akte/internal/fsutil"
 	"akte/web/auth"
 )
 
@@ -234,7 +235,7 @@ func (m *imports) save(j *importJob) error {
 	if err != nil {
 		return err
 	}
-	return writeAtomic(filepath.Join(m.jobDir(j.ID), "job.json"), b)
+	return fsutil.WriteAtomic(filepath.Join(m.jobDir(j.ID), "job.json"), b, 0o640)
 }
 
 // run runs one job to its end, or until the server stops.
@@ -638,13 +639,13 @@ func (m *imports) busy(owner string) func(batch string) error {
 func (m *imports) place(j *importJob, u *upload) error {
 	dir := m.jobDir(j.ID)
 	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
-		if err := writeAtomic(filepath.Join(u.dir, "job.json"), mustJSON(j)); err != nil {
+		if err := fsutil.WriteAtomic(filepath.Join(u.dir, "job.json"), mustJSON(j), 0o640); err != nil {
 			return fmt.Errorf("import job: %w", err)
 		}
 		if err := os.Rename(u.dir, dir); err != nil {
 			return fmt.Errorf("import job: %w", err)
 		}
-		return syncPath(m.dir)
+		return fsutil.SyncPath(m.dir)
 	}
 	for _, name := range []string{"in", "manifest.csv"} {
 		if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
@@ -655,7 +656,7 @@ func (m *imports) place(j *importJob, u *upload) error {
 		}
 	}
 	os.RemoveAll(u.dir)
-	return syncPath(dir)
+	return fsutil.SyncPath(dir)
 }
 
 func mustJSON(v any) []byte {
@@ -664,34 +665,6 @@ func mustJSON(v any) []byte {
 		panic(err)
 	}
 	return b
-}
-
-// writeAtomic replaces p's content with data: written and synced beside
-// it, renamed over it, the folder synced. A reader, or the next start
-// after a crash, sees the old content or the new, never a part.
-func writeAtomic(p string, data []byte) error {
-	tmp := p + ".tmp" // one writer per job folder: under imports.mu, or the upload's own
-	err := os.WriteFile(tmp, data, 0o640)
-	if err == nil {
-		err = syncPath(tmp)
-	}
-	if err == nil {
-		err = os.Rename(tmp, p)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return syncPath(filepath.Dir(p))
-}
-
-// syncPath flushes a file or a folder (its entries) to disk.
-func syncPath(p string) error {
-	f, err := os.Open(p)
-	if err != nil {
-		return err
-	}
-	return errors.Join(f.Sync(), f.Close())
 }
 
 func (s *Server) importRoutes() {

@@ -316,16 +316,30 @@ func plan(dir, manifest string, classes []archive.Class, skip map[string]bool) (
 		}
 		byFile[row.file] = row
 	}
-	// Rows naming a folder: one document of the files in it.
+	// Rows naming a folder: one document of the files in it. The walk
+	// shows which folders hold files; only a row naming neither a file nor
+	// such a folder is looked up, to tell an empty folder from nothing.
+	holding := map[string]bool{}
+	for _, rel := range files {
+		for d := path.Dir(rel); d != "." && !holding[d]; d = path.Dir(d) {
+			holding[d] = true
+		}
+	}
+	isFile := make(map[string]bool, len(files))
+	for _, rel := range files {
+		isFile[rel] = true
+	}
 	folders := map[string]*item{}
 	for i := range rows {
 		row := &rows[i]
 		p := filepath.Join(dir, filepath.FromSlash(row.file))
-		if byFile[row.file] != row {
+		if byFile[row.file] != row || isFile[row.file] {
 			continue
 		}
-		if st, err := os.Stat(p); err != nil || !st.IsDir() {
-			continue
+		if !holding[row.file] {
+			if st, err := os.Stat(p); err != nil || !st.IsDir() {
+				continue
+			}
 		}
 		folders[row.file] = &item{rel: row.file + "/", path: p, meta: row.req, line: row.line}
 	}

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"bytes"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -9,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"akte/internal/fsutil"
 )
 
 // ReportHeader is the first line of the CSV report.
@@ -54,23 +57,13 @@ func csvSafe(s string) string {
 // WriteReport writes the CSV report to p atomically: a reader sees the
 // previous report or the new one, never half of one.
 func WriteReport(p string, entries []Entry) error {
-	if err := os.MkdirAll(filepath.Dir(p), 0o750); err != nil {
-		return fmt.Errorf("import report: %w", err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(p), ".report-*.csv")
-	if err != nil {
-		return fmt.Errorf("import report: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	err = WriteCSV(tmp, entries)
+	var b bytes.Buffer
+	err := WriteCSV(&b, entries)
 	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
+		err = os.MkdirAll(filepath.Dir(p), 0o750)
 	}
 	if err == nil {
-		err = os.Rename(tmp.Name(), p)
+		err = fsutil.WriteAtomic(p, b.Bytes(), 0o600)
 	}
 	if err != nil {
 		return fmt.Errorf("import report: %w", err)

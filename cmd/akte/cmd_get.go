@@ -4,10 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"akte/archive"
+	"akte/internal/fsutil"
 )
 
 type getOptions struct {
@@ -47,7 +46,7 @@ func runGet(ctx context.Context, g *globals, o getOptions, id archive.RecordID, 
 	if o.out == "" {
 		_, err = stdout.Write(doc.Data)
 	} else {
-		err = writeFileAtomic(o.out, doc.Data)
+		err = writeOutput(o.out, doc.Data)
 	}
 	if err != nil || !o.seal {
 		return err
@@ -63,24 +62,11 @@ func runGet(ctx context.Context, g *globals, o getOptions, id archive.RecordID, 
 	return nil
 }
 
-// writeFileAtomic writes data to path via a temporary file and rename, so a
-// failure never leaves half a document.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".akte-get-*")
-	if err != nil {
+// writeOutput writes a document the user asked for to path, whole or not
+// at all (a failure never leaves half a document).
+func writeOutput(path string, data []byte) error {
+	if err := fsutil.WriteAtomic(path, data, 0o644); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return os.Rename(tmp.Name(), path)
+	return nil
 }

@@ -17,6 +17,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"akte/internal/fsutil"
 )
 
 type keysNewOptions struct {
@@ -123,10 +125,10 @@ func runKeysNew(o keysNewOptions, stdout io.Writer) error {
 		return err
 	}
 	keyFile, csrFile := filepath.Join(o.out, "seal.key"), filepath.Join(o.out, "seal.csr")
-	if err := writeFileSync(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+	if err := fsutil.WriteNew(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
 		return fmt.Errorf("write key (never overwritten): %w", err)
 	}
-	if err := writeFileSync(csrFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: csr}), 0o644); err != nil {
+	if err := fsutil.WriteNew(csrFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: csr}), 0o644); err != nil {
 		return fmt.Errorf("write csr: %w", err)
 	}
 	fmt.Fprintf(stdout, "wrote %s (private key, keep it safe) and %s\n", keyFile, csrFile)

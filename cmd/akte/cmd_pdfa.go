@@ -75,7 +75,7 @@ func runPDFAConvert(ctx context.Context, g *globals, in, out string, part int, s
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(out, res.PDF); err != nil {
+	if err := writeOutput(out, res.PDF); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "%s → %s (%s, %d bytes)\n", in, out, res.Stages["pdfa"], len(res.PDF))

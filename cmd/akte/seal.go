@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"akte/internal/fsutil"
 	"akte/signing"
 )
 
@@ -71,33 +72,16 @@ func developmentSeal(cfg *Config, now time.Time) (*signing.Seal, error) {
 		if err := os.MkdirAll(filepath.Dir(certFile), 0o700); err != nil {
 			return nil, err
 		}
-		if err := writeFileSync(keyFile, k, 0o600); err != nil {
+		if err := fsutil.WriteNew(keyFile, k, 0o600); err != nil {
 			return nil, err
 		}
-		if err := writeFileSync(certFile, c, 0o644); err != nil {
+		if err := fsutil.WriteNew(certFile, c, 0o644); err != nil {
 			return nil, err
 		}
 	} else if err := errors.Join(cerr, kerr); err != nil {
 		return nil, fmt.Errorf("development seal: %w", err)
 	}
 	return signing.LoadPEM(c, k)
-}
-
-// writeFileSync writes a new file durably; it never overwrites.
-func writeFileSync(name string, data []byte, perm os.FileMode) error {
-	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }
 
 // sealer builds the Sealer and the configured trust anchors; without
