@@ -24,6 +24,7 @@ import (
 
 	"akte/pdfa/internal/pdfw"
 	"akte/pdfa/internal/pdfw/pdfwtest"
+	"akte/pdfa/scantest"
 )
 
 // imgTestPicture is a w × h colour gradient with a dark diagonal.
@@ -423,9 +424,7 @@ func TestImagePageSizeInRange(t *testing.T) {
 // compressed data (PNG predictors), and the page shows exactly its pixels;
 // corrupt data in such a PNG is refused, not embedded.
 func TestPNGPassthrough(t *testing.T) {
-	if _, err := exec.LookPath("pdftoppm"); err != nil {
-		t.Skip("pdftoppm missing (poppler-utils)")
-	}
+	scantest.NeedProgram(t, "pdftoppm", "poppler-utils")
 	gray := image.NewGray(image.Rect(0, 0, 120, 80))
 	for i := range gray.Pix {
 		gray.Pix[i] = uint8(i * 13 % 251)

@@ -444,14 +444,19 @@ func TestOCRRotateEdges(t *testing.T) {
 		t.Errorf("blank page: %v", err)
 	}
 	data := "/usr/share/tesseract-ocr/5/tessdata"
+	for _, l := range []string{"deu", "eng", "osd"} {
+		if _, err := os.Stat(filepath.Join(data, l+".traineddata")); err != nil {
+			if os.Getenv("AKTE_TEST_STRICT") == "1" {
+				t.Fatalf("tessdata not where Debian puts it (AKTE_TEST_STRICT=1): %v", err)
+			}
+			t.Skipf("tessdata not where Debian puts it: %v", err)
+		}
+	}
 	dir := t.TempDir()
 	for _, l := range []string{"deu", "eng"} {
 		if err := os.Symlink(filepath.Join(data, l+".traineddata"), filepath.Join(dir, l+".traineddata")); err != nil {
 			t.Fatal(err)
 		}
-	}
-	if _, err := os.Stat(filepath.Join(data, "osd.traineddata")); err != nil {
-		t.Skipf("tessdata not where Debian puts it: %v", err)
 	}
 	t.Setenv("TESSDATA_PREFIX", dir)
 	page := scantest.PNG(scantest.Render(scantest.Letter[:2], scantest.Options{}).Image, true)

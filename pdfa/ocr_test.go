@@ -236,11 +236,12 @@ func FuzzParseTSV(f *testing.F) {
 // pdfText is the text pdftotext extracts.
 func pdfText(t *testing.T, pdf []byte) string {
 	t.Helper()
+	scantest.NeedProgram(t, "pdftotext", "poppler-utils")
 	cmd := exec.Command("pdftotext", "-enc", "UTF-8", "-", "-")
 	cmd.Stdin = bytes.NewReader(pdf)
 	out, err := cmd.Output()
 	if err != nil {
-		t.Skipf("pdftotext: %v", err)
+		t.Fatalf("pdftotext: %v", err)
 	}
 	return string(out)
 }
@@ -255,11 +256,12 @@ var bboxWord = regexp.MustCompile(`<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="(
 // pdfWordBoxes is the words of the text layer with their boxes (pdftotext -bbox).
 func pdfWordBoxes(t *testing.T, pdf []byte) []layerWord {
 	t.Helper()
+	scantest.NeedProgram(t, "pdftotext", "poppler-utils")
 	cmd := exec.Command("pdftotext", "-bbox", "-enc", "UTF-8", "-", "-")
 	cmd.Stdin = bytes.NewReader(pdf)
 	out, err := cmd.Output()
 	if err != nil {
-		t.Skipf("pdftotext: %v", err)
+		t.Fatalf("pdftotext: %v", err)
 	}
 	var words []layerWord
 	for _, m := range bboxWord.FindAllStringSubmatch(string(out), -1) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test Akte has, installing what the tests need first:
-#   - Debian packages: ghostscript (PDF/A rewrite), tesseract-ocr with German
-#     and English (OCR of scans), poppler-utils
+#   - Debian packages: ghostscript (PDF/A rewrite), tesseract-ocr with German,
+#     English and orientation data (OCR of scans), poppler-utils
 #     (pdftotext, pdffonts), qpdf, PDFBox Preflight (PDF/A-1b verifier),
 #     chromium (the web UI's end-to-end test, driven headless with chromedp)
 #   - the MinIO test server (go install at a pinned version, cached in
@@ -17,7 +17,7 @@ MINIO_DIR="$CACHE/minio-$MINIO_VERSION"
 
 step() { printf '\n== %s\n' "$*"; }
 
-PACKAGES="ghostscript tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng poppler-utils qpdf libpdfbox2-java libactivation-java libjaxb-api-java chromium"
+PACKAGES="ghostscript tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng tesseract-ocr-osd poppler-utils qpdf libpdfbox2-java libactivation-java libjaxb-api-java chromium"
 missing=""
 command -v java >/dev/null 2>&1 || missing=" default-jre-headless"
 for p in $PACKAGES; do

@@ -169,10 +169,17 @@ func WordAccuracy(ref, got []string) float64 {
 // AKTE_TEST_STRICT=1.
 func NeedTesseract(t testing.TB) {
 	t.Helper()
-	if _, err := exec.LookPath("tesseract"); err != nil {
+	NeedProgram(t, "tesseract", "tesseract-ocr tesseract-ocr-deu")
+}
+
+// NeedProgram skips the test when program is not on $PATH — or fails it
+// with AKTE_TEST_STRICT=1 — naming the Debian packages that bring it.
+func NeedProgram(t testing.TB, program, packages string) {
+	t.Helper()
+	if _, err := exec.LookPath(program); err != nil {
 		if os.Getenv("AKTE_TEST_STRICT") == "1" {
-			t.Fatal("tesseract missing (AKTE_TEST_STRICT=1): apt-get install tesseract-ocr tesseract-ocr-deu")
+			t.Fatalf("%s missing (AKTE_TEST_STRICT=1): apt-get install %s", program, packages)
 		}
-		t.Skip("tesseract missing: apt-get install tesseract-ocr tesseract-ocr-deu")
+		t.Skipf("%s missing: apt-get install %s", program, packages)
 	}
 }
