@@ -201,3 +201,12 @@ func (a *Archive) FlushSearch(ctx context.Context) error {
 	}
 	return a.idx.mark(ctx)
 }
+
+// WarmSearch prepares the search index for fast faceted and date-sorted searches
+// (search.Index.Warm); the server runs it in the background when it starts.
+func (a *Archive) WarmSearch(ctx context.Context) error {
+	if a.idx == nil {
+		return nil
+	}
+	return a.idx.idx.Warm(ctx)
+}

@@ -34,17 +34,23 @@ func (ix *Index) collect(ctx context.Context, r index.IndexReader, p *plan, req 
 		DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize()+keep+1, 0),
 		IndexReader:       r,
 	}
-	var dvFields []string
-	if p.byDate {
-		dvFields = append(dvFields, fieldDate)
-	}
 	var fc *facetCounter
 	if req.Facets {
-		fc = newFacetCounter()
-		dvFields = append(dvFields, fc.fields()...)
+		fc = newFacetCounter(ix.cols)
 	}
+	// The date and facet values of a match come from the columns, or from the doc values for
+	// a segment whose columns are not built yet.
+	var cols *snapshotColumns
 	var dv index.DocValueReader
-	if len(dvFields) > 0 {
+	if p.byDate || fc != nil {
+		cols = ix.cols.forSnapshot(r)
+		dvFields := slices.Clone(facetFields)
+		if fc == nil {
+			dvFields = nil
+		}
+		if p.byDate {
+			dvFields = append(dvFields, fieldDate)
+		}
 		if dv, err = r.DocValueReader(dvFields); err != nil {
 			return nil, fmt.Errorf("search: %w", err)
 		}
@@ -80,7 +86,14 @@ func (ix *Index) collect(ctx context.Context, r index.IndexReader, p *plan, req 
 		}
 		if dv != nil {
 			date = 0
-			if err := dv.VisitDocValues(dm.IndexInternalID, visit); err != nil {
+			if col, doc := cols.at(dm.IndexInternalID.Value()); col != nil {
+				date = col.date[doc]
+				if fc != nil {
+					for f, ords := range col.facet {
+						fc.addOrd(f, ords[doc])
+					}
+				}
+			} else if err := dv.VisitDocValues(dm.IndexInternalID, visit); err != nil {
 				return nil, fmt.Errorf("search: %w", err)
 			}
 		}
@@ -234,24 +247,17 @@ func (h *hitHeap) sorted() []entry {
 
 // facetCounter counts the values of the facet fields over the matches.
 type facetCounter struct {
-	counts map[string]map[string]int
+	cols   *columns
+	counts map[string]map[string]int // values read from doc values
+	ords   [][]int                   // per facet field: count per value number (columns)
 }
 
-func newFacetCounter() *facetCounter {
-	fc := &facetCounter{counts: map[string]map[string]int{}}
-	for f := range facetSizes {
+func newFacetCounter(cols *columns) *facetCounter {
+	fc := &facetCounter{cols: cols, counts: map[string]map[string]int{}, ords: make([][]int, len(facetFields))}
+	for _, f := range facetFields {
 		fc.counts[f] = map[string]int{}
 	}
 	return fc
-}
-
-func (fc *facetCounter) fields() []string {
-	var fs []string
-	for f := range facetSizes {
-		fs = append(fs, f)
-	}
-	slices.Sort(fs)
-	return fs
 }
 
 func (fc *facetCounter) add(field string, term []byte) {
@@ -260,9 +266,29 @@ func (fc *facetCounter) add(field string, term []byte) {
 	}
 }
 
+// addOrd counts value number ord (0: none) of facet field f.
+func (fc *facetCounter) addOrd(f int, ord uint16) {
+	if ord == 0 {
+		return
+	}
+	c := fc.ords[f]
+	if int(ord) >= len(c) {
+		c = slices.Grow(c, int(ord)+1-len(c))[:int(ord)+1]
+		fc.ords[f] = c
+	}
+	c[ord]++
+}
+
 // result returns each facet's most frequent values (ties by value), at most facetSizes of
 // them, and in Other the count of the rest.
 func (fc *facetCounter) result() map[string]Facet {
+	for f, c := range fc.ords {
+		for ord, n := range c {
+			if n > 0 {
+				fc.counts[facetFields[f]][fc.cols.value(f, ord)] += n
+			}
+		}
+	}
 	out := make(map[string]Facet, len(fc.counts))
 	for field, m := range fc.counts {
 		f := Facet{Terms: make([]FacetTerm, 0, len(m))}

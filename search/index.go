@@ -91,6 +91,8 @@ type Index struct {
 	stop chan struct{} // closed once no sender remains: the writer drains and exits
 	done chan struct{} // closed by the writer on exit
 
+	cols *columns // decoded facet and date values per segment
+
 	errMu sync.Mutex
 	werr  *WriteError // failures not yet reported
 }
@@ -123,6 +125,7 @@ func open(dir string, opts *Options) (ix *Index, created bool, err error) {
 	}
 	ix = &Index{
 		opts: o, b: b, german: german, exact: exact,
+		cols: newColumns(),
 		ops:  make(chan op, o.QueueSize),
 		quit: make(chan struct{}),
 		stop: make(chan struct{}),
@@ -147,19 +150,19 @@ func openBleve(dir string, o Options) (b bleve.Index, created bool, err error) {
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, false, fmt.Errorf("open search index: %w", err)
 	}
-	runtime := map[string]any{
+	config := map[string]any{ // Bleve's run-time configuration
 		"bolt_timeout":           o.LockTimeout.String(),
 		"scorchMergePlanOptions": map[string]any{"MaxSegmentSize": maxSegmentDocs},
 	}
 	if len(entries) == 0 {
-		b, err := create(dir, runtime)
+		b, err := create(dir, config)
 		return b, err == nil, err
 	}
 	raw, err := os.ReadFile(filepath.Join(dir, schemaFile))
 	if err != nil {
 		return nil, false, fmt.Errorf("open search index %s: %w: no readable %s: %v", dir, ErrRebuild, schemaFile, err)
 	}
-	b, err = bleve.OpenUsing(filepath.Join(dir, bleveDir), runtime)
+	b, err = bleve.OpenUsing(filepath.Join(dir, bleveDir), config)
 	if err != nil {
 		if errors.Is(err, bbolt.ErrTimeout) {
 			return nil, false, fmt.Errorf("open search index %s: %w (waited %v)", dir, ErrLocked, o.LockTimeout)
@@ -180,7 +183,7 @@ func openBleve(dir string, o Options) (b bleve.Index, created bool, err error) {
 
 // create makes a new index in dir (absent or empty). The schema file is written last, so a
 // crash in between leaves an index that Open refuses with ErrRebuild.
-func create(dir string, runtime map[string]any) (bleve.Index, error) {
+func create(dir string, config map[string]any) (bleve.Index, error) {
 	m, err := newMapping()
 	if err != nil {
 		return nil, fmt.Errorf("create search index: %w", err)
@@ -188,7 +191,7 @@ func create(dir string, runtime map[string]any) (bleve.Index, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create search index: %w", err)
 	}
-	b, err := bleve.NewUsing(filepath.Join(dir, bleveDir), m, scorch.Name, bleve.Config.DefaultKVStore, runtime)
+	b, err := bleve.NewUsing(filepath.Join(dir, bleveDir), m, scorch.Name, bleve.Config.DefaultKVStore, config)
 	if err != nil {
 		return nil, fmt.Errorf("create search index %s: %w", dir, err)
 	}
@@ -276,7 +279,16 @@ func (ix *Index) Stats() (Stats, error) {
 	}
 	if m, ok := ix.b.StatsMap()["index"].(map[string]any); ok {
 		st.Bytes, _ = m["num_bytes_used_disk"].(uint64)
-		st.Busy, _ = m["index_bgthreads_active"].(bool)
+		// As Bleve's index_bgthreads_active, except after opening an index: its root epoch
+		// reads 0 until the first write, while merger and persister report the epoch they
+		// reached, so Bleve's flag stays set for ever.
+		root, _ := m["CurRootEpoch"].(uint64)
+		merged, _ := m["LastMergedEpoch"].(uint64)
+		persisted, _ := m["LastPersistedEpoch"].(uint64)
+		if root == 0 {
+			root = merged
+		}
+		st.Busy = merged != root || persisted != root
 	}
 	return st, nil
 }
