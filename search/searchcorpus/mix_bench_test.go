@@ -24,6 +24,7 @@ var (
 	benchDocs    = flag.Int("docs", 20000, "documents in the BenchmarkSearchMix corpus (the issue's figure: 1000000)")
 	benchIndexAt = flag.String("index", "", "keep the BenchmarkSearchMix index in `DIR` (reused when it holds the same corpus)")
 	benchScan    = flag.Int("scanlimit", 0, "search.Options.ScanLimit for BenchmarkSearchMix (0: the default)")
+	benchBatch   = flag.Int("batch", 1000, "search.Options.BatchSize for BenchmarkSearchMix")
 )
 
 // BenchmarkSearchMix indexes -docs generated documents (docs/s, size on
@@ -47,7 +48,7 @@ func runMix(b *testing.B, docs int) {
 		dir = b.TempDir()
 	}
 	marker := filepath.Join(dir, "corpus-size")
-	idx, err := search.Open(filepath.Join(dir, "index"), &search.Options{BatchSize: 1000, ScanLimit: *benchScan})
+	idx, err := search.Open(filepath.Join(dir, "index"), &search.Options{BatchSize: *benchBatch, ScanLimit: *benchScan})
 	if err != nil {
 		b.Fatal(err)
 	}
