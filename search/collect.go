@@ -69,12 +69,28 @@ func (ix *Index) collect(ctx context.Context, r index.IndexReader, p *plan, req 
 			fc.add(field, term)
 		}
 	}
+	// A search of several clauses (words, or words and filters) that few documents match is
+	// scored only where it matches. Bleve's scored conjunction walks the postings of every
+	// word in every field, decoding each posting's frequency, until the lists meet: 130 ms at
+	// 1,000,000 documents for two frequent words that never occur together. The same query
+	// unscored is answered from the postings bitmaps (6 µs there), so it runs first, counting
+	// up to fewMatches; if that is all, the scored searcher jumps to each of them.
+	next := s.Next
+	if p.clauses > 1 && driveScored {
+		ids, err := ix.unscoredMatches(ctx, r, p, fewMatches)
+		if err != nil {
+			return nil, err
+		}
+		if len(ids) <= fewMatches {
+			next = scoreOnly(s, ids)
+		}
+	}
 	n, capped := 0, false
 	for {
 		if n%1024 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		dm, err := s.Next(sctx)
+		dm, err := next(sctx)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
@@ -101,8 +117,8 @@ func (ix *Index) collect(ctx context.Context, r index.IndexReader, p *plan, req 
 		n++
 		if n >= ix.opts.ScanLimit {
 			// Stop unless nothing more matches: a page that ends exactly at the limit is whole.
-			next, err := s.Next(sctx)
-			if err == nil && next != nil {
+			more, err := next(sctx)
+			if err == nil && more != nil {
 				capped = true
 			}
 			break
@@ -125,6 +141,58 @@ func (ix *Index) collect(ctx context.Context, r index.IndexReader, p *plan, req 
 		out.Facets = fc.result()
 	}
 	return out, nil
+}
+
+// fewMatches: up to this many matches, a search of several clauses is scored only where it
+// matches (see collect). Jumping to a match costs about as much as the scored conjunction
+// spends per match anyway (10 µs for two frequent words at 1,000,000 documents); past this
+// many, counting first would only add to the search.
+const fewMatches = 1000
+
+// driveScored can be switched off by tests, to compare.
+var driveScored = true
+
+// unscoredMatches returns the documents matching p's query, in index order, at most max+1.
+func (ix *Index) unscoredMatches(ctx context.Context, r index.IndexReader, p *plan, max int) ([]index.IndexInternalID, error) {
+	u, err := p.query.Searcher(ctx, r, ix.b.Mapping(), search.SearcherOptions{Score: "none"})
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	defer u.Close()
+	uctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(u.DocumentMatchPoolSize()+1, 0), IndexReader: r}
+	var ids []index.IndexInternalID
+	for len(ids) <= max {
+		dm, err := u.Next(uctx)
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		if dm == nil {
+			break
+		}
+		ids = append(ids, slices.Clone(dm.IndexInternalID))
+		uctx.DocumentMatchPool.Put(dm)
+	}
+	return ids, nil
+}
+
+// scoreOnly returns a Next for scored searcher s that jumps to each of ids (ascending), the
+// documents the same query matches unscored. Should the two disagree, s has the last word: an
+// ID s does not match is skipped, and where s lands is returned.
+func scoreOnly(s search.Searcher, ids []index.IndexInternalID) func(*search.SearchContext) (*search.DocumentMatch, error) {
+	return func(sctx *search.SearchContext) (*search.DocumentMatch, error) {
+		if len(ids) == 0 {
+			return nil, nil
+		}
+		dm, err := s.Advance(sctx, ids[0])
+		if err != nil || dm == nil {
+			ids = nil
+			return nil, err
+		}
+		for len(ids) > 0 && ids[0].Compare(dm.IndexInternalID) <= 0 {
+			ids = ids[1:]
+		}
+		return dm, nil
+	}
 }
 
 func isShift0(pc numeric.PrefixCoded) bool {

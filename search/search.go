@@ -127,6 +127,7 @@ type plan struct {
 	size    int
 	byDate  bool
 	noWords bool   // nothing to score
+	clauses int    // words and filters that must all match
 	mark    marker // what to highlight
 }
 
@@ -155,6 +156,7 @@ func (ix *Index) plan(r index.IndexReader, req Request) (*plan, error) {
 		// list; Bleve's boolean filter clause instead tests every document the words match.
 		// A filter adds the same score to every hit, so the order is unchanged.
 		bq.AddMust(bleve.NewConjunctionQuery(append(must, filters...)...))
+		p.clauses = len(must) + len(filters)
 	case len(filters) > 0:
 		// No words to score: the filters drive the search, and relevance is meaningless.
 		bq.AddMust(bleve.NewConjunctionQuery(filters...))

@@ -1,0 +1,89 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestDrivenEqualsScan: a scored search driven by its unscored twin returns exactly what the
+// scored searcher finds alone — hits, scores, order, totals, the cap and facets — for words,
+// several words, phrases, exclusions, names and filters, over several segments with deleted
+// documents and a low scan limit.
+func TestDrivenEqualsScan(t *testing.T) {
+	ix, err := Open(t.TempDir()+"/index", &Options{ScanLimit: 150})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ctx := context.Background()
+	words := strings.Fields(`Antrag Bescheid Gebühr Frist Widerspruch Reisepass Reisepässe Anmeldung Wohnung
+		Mahnung Grundsteuer Standesamt Geburtsurkunde Unterlagen Anschrift Termin Vollmacht Erinnerung
+		mit freundlichen Grüßen der die das auf für Müller Müll Weiß Schmidt Straße`)
+	classes := []string{"tax", "registration", "passport-application", "correspondence"}
+	rng := rand.New(rand.NewPCG(7, 7))
+	for seg := range 5 {
+		for i := range 400 {
+			n := seg*400 + i
+			text := make([]string, 5+rng.IntN(30))
+			for j := range text {
+				text[j] = words[rng.IntN(len(words))]
+			}
+			d := Doc{ID: fmt.Sprintf("01J%023d", n), Citizen: fmt.Sprintf("C%d", n%50), Class: classes[rng.IntN(len(classes))],
+				Source: "portal", Status: []string{StatusActive, StatusActive, StatusRestricted}[rng.IntN(3)],
+				Title: words[rng.IntN(len(words))] + " " + words[rng.IntN(len(words))], Text: strings.Join(text, " "),
+				Date:    time.Date(2015+rng.IntN(10), time.Month(1+rng.IntN(12)), 1+rng.IntN(28), 0, 0, 0, 0, time.UTC),
+				Created: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), Names: []string{words[len(words)-5+rng.IntN(4)]}}
+			if err := ix.Put(ctx, d); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if seg > 0 {
+			for range 40 {
+				if err := ix.Delete(ctx, fmt.Sprintf("01J%023d", rng.IntN(seg*400))); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if err := ix.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	queries := []Request{
+		{Query: "Antrag"}, {Query: "Antrag Bescheid"}, {Query: "Reisepässe Frist Mahnung"},
+		{Query: `"mit freundlichen Grüßen"`}, {Query: `"der Antrag" Frist`}, {Query: "Antrag -Bescheid"},
+		{Query: "Müller"}, {Query: "Mueller Anschrift"}, {Query: "Antrag klasse:tax"},
+		{Query: "Bescheid von:2018-03-01 bis:2020-12-31"}, {Query: "Gebühr", Class: []string{"tax", "registration"}},
+		{Query: "Standesamt Grundsteuer Vollmacht Termin"}, {Query: "Bescheid", Role: RecordsOfficer, Facets: true},
+		{Query: "Antrag Frist", Sort: SortDate, Size: 50}, {Query: "Antrag", From: 100, Size: 60},
+		{Query: "Widerspruch bürger:C7"}, {Query: "nichtda Antrag"},
+	}
+	for _, req := range queries {
+		if req.Role == "" {
+			req.Role = Clerk
+		}
+		req.Facets = true
+		driveScored = false
+		want, err := ix.Search(ctx, req)
+		driveScored = true
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := ix.Search(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want.Took, got.Took = 0, 0
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%+v:\n driven %d hits of %d (capped %v)\n   scan %d hits of %d (capped %v)", req, len(got.Hits), got.Total, got.Capped,
+				len(want.Hits), want.Total, want.Capped)
+		}
+		if want.Total == 0 && req.Query != "nichtda Antrag" {
+			t.Errorf("%q matches nothing: the test corpus does not exercise it", req.Query)
+		}
+	}
+}
