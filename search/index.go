@@ -280,15 +280,12 @@ func (ix *Index) Stats() (Stats, error) {
 	if m, ok := ix.b.StatsMap()["index"].(map[string]any); ok {
 		st.Bytes, _ = m["num_bytes_used_disk"].(uint64)
 		// As Bleve's index_bgthreads_active, except after opening an index: its root epoch
-		// reads 0 until the first write, while merger and persister report the epoch they
-		// reached, so Bleve's flag stays set for ever.
+		// reads 0 until something is written or merged, while merger and persister report
+		// the epoch they reached, so Bleve's flag stays set for ever.
 		root, _ := m["CurRootEpoch"].(uint64)
 		merged, _ := m["LastMergedEpoch"].(uint64)
 		persisted, _ := m["LastPersistedEpoch"].(uint64)
-		if root == 0 {
-			root = merged
-		}
-		st.Busy = merged != root || persisted != root
+		st.Busy = root != 0 && (merged != root || persisted != root)
 	}
 	return st, nil
 }
