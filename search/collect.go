@@ -44,9 +44,9 @@ func (ix *Index) collect(ctx context.Context, r index.IndexReader, p *plan, req 
 	var dv index.DocValueReader
 	if p.byDate || fc != nil {
 		cols = ix.cols.forSnapshot(r)
-		dvFields := slices.Clone(facetFields)
-		if fc == nil {
-			dvFields = nil
+		var dvFields []string
+		if fc != nil {
+			dvFields = append(dvFields, facetFields...)
 		}
 		if p.byDate {
 			dvFields = append(dvFields, fieldDate)

@@ -68,7 +68,6 @@ type segColumns struct {
 // snapshotColumns is one search's view: the columns of each segment of its snapshot, nil for
 // a segment whose columns are not ready, and where each segment starts.
 type snapshotColumns struct {
-	c      *columns
 	starts []uint64
 	segs   []*segColumns // nil where not ready
 	all    []*segColumns
@@ -84,11 +83,7 @@ func (ix *Index) Warm(ctx context.Context) error {
 	if ix.closed {
 		return ErrClosed
 	}
-	adv, err := ix.b.Advanced()
-	if err != nil {
-		return fmt.Errorf("search: %w", err)
-	}
-	r, err := adv.Reader()
+	r, err := ix.reader()
 	if err != nil {
 		return fmt.Errorf("search: %w", err)
 	}
@@ -117,10 +112,13 @@ func (c *columns) forSnapshot(r index.IndexReader) *snapshotColumns {
 		return nil
 	}
 	segs := snap.Segments()
-	sc := &snapshotColumns{c: c, starts: make([]uint64, len(segs)), segs: make([]*segColumns, len(segs))}
+	sc := &snapshotColumns{starts: make([]uint64, len(segs)), segs: make([]*segColumns, len(segs))}
 	var start uint64
-	var build []*segColumns
-	var buildFrom []segment.Segment
+	type toBuild struct {
+		col *segColumns
+		seg segment.Segment
+	}
+	var builds []toBuild
 	c.mu.Lock()
 	for i, ss := range segs {
 		sc.starts[i] = start
@@ -130,7 +128,7 @@ func (c *columns) forSnapshot(r index.IndexReader) *snapshotColumns {
 		if col == nil {
 			col = &segColumns{ready: make(chan struct{})}
 			c.segs[ss.Id()] = col
-			build, buildFrom = append(build, col), append(buildFrom, seg)
+			builds = append(builds, toBuild{col, seg})
 		}
 		sc.segs[i] = col
 	}
@@ -147,8 +145,8 @@ func (c *columns) forSnapshot(r index.IndexReader) *snapshotColumns {
 	}
 	c.mu.Unlock()
 
-	for i, col := range build {
-		seg := buildFrom[i]
+	for _, b := range builds {
+		col, seg := b.col, b.seg
 		if seg.Count() > uint64(bigSegment) {
 			// The snapshot holds a reference to the segment only while the search runs.
 			snap.AddRef()
@@ -194,6 +192,12 @@ func (c *columns) build(col *segColumns, seg segment.Segment) {
 	var state segment.DocVisitState
 	var doc int
 	var err error
+	// Few distinct values, a million documents: the shared numbering (and its lock) is asked
+	// once per value this build meets.
+	seen := make([]map[string]uint16, len(facetFields))
+	for f := range seen {
+		seen[f] = map[string]uint16{}
+	}
 	visit := func(field string, term []byte) {
 		if field == fieldDate {
 			if pc := numeric.PrefixCoded(term); isShift0(pc) {
@@ -201,12 +205,18 @@ func (c *columns) build(col *segColumns, seg segment.Segment) {
 			}
 			return
 		}
-		if f, ok := slices.BinarySearch(facetFields, field); ok && err == nil {
-			var ord uint16
-			if ord, err = c.ord(f, term); err == nil {
-				col.facet[f][doc] = ord
-			}
+		f, ok := slices.BinarySearch(facetFields, field)
+		if !ok || err != nil {
+			return
 		}
+		ord, ok := seen[f][string(term)]
+		if !ok {
+			if ord, err = c.ord(f, term); err != nil {
+				return
+			}
+			seen[f][string(term)] = ord
+		}
+		col.facet[f][doc] = ord
 	}
 	for doc = 0; doc < n; doc++ {
 		state, err = dv.VisitDocValues(uint64(doc), fields, visit, state)

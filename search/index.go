@@ -14,6 +14,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	index "github.com/blevesearch/bleve_index_api"
 	"go.etcd.io/bbolt"
 
 	"akte/internal/fsutil"
@@ -254,6 +255,15 @@ type Stats struct {
 	Busy     bool   `json:"busy"`     // still writing or merging what was committed
 }
 
+// reader opens a snapshot of the index, to be closed after use; the caller holds ix.mu.
+func (ix *Index) reader() (index.IndexReader, error) {
+	adv, err := ix.b.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	return adv.Reader()
+}
+
 // Stats returns the index's current figures.
 func (ix *Index) Stats() (Stats, error) {
 	ix.mu.RLock()
@@ -261,11 +271,7 @@ func (ix *Index) Stats() (Stats, error) {
 	if ix.closed {
 		return Stats{}, ErrClosed
 	}
-	adv, err := ix.b.Advanced()
-	if err != nil {
-		return Stats{}, fmt.Errorf("search stats: %w", err)
-	}
-	r, err := adv.Reader()
+	r, err := ix.reader()
 	if err != nil {
 		return Stats{}, fmt.Errorf("search stats: %w", err)
 	}

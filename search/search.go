@@ -97,11 +97,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	start := time.Now()
 	// One snapshot serves the whole search: the name rule, the years of a date filter and
 	// the collection see the same index.
-	adv, err := ix.b.Advanced()
-	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
-	}
-	r, err := adv.Reader()
+	r, err := ix.reader()
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
