@@ -62,13 +62,20 @@ func TestManifestCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	kept := c.m[id].m
+	if kept == nil {
+		t.Fatal("the decoded manifest was not kept")
+	}
 	a.Title = "changed by a caller"
 	a.Files[0].SHA256 = "changed by a caller"
 	b, err := c.decode(id, raw)
 	if err != nil || b.Title != "Bescheid" || b.Files[0].SHA256 != "ab" {
 		t.Fatalf("second decode: %+v, %v", b, err)
 	}
-	if a == b || c.m[id].m == b {
+	if c.m[id].m != kept {
+		t.Fatal("the same bytes were decoded again")
+	}
+	if a == b || kept == a || kept == b {
 		t.Fatal("the cache handed out a manifest it keeps, or one twice")
 	}
 	v2 := []byte(`{"schema":1,"record":"01HZX3J8Q6R9T2V4W6Y8Z0A1B3","version":2,"citizen":"P-1","class":"tax","title":"Neu"}`)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"akte/archive/store"
+	"akte/internal/fsutil"
 )
 
 // Defaults for Options.
@@ -202,7 +203,7 @@ func Open(ctx context.Context, path string, st store.Store, opts *Options) (*Log
 		return nil, fmt.Errorf("open audit log %s: %w", path, err)
 	}
 	if created {
-		if err := syncDir(filepath.Dir(path)); err != nil {
+		if err := fsutil.SyncPath(filepath.Dir(path)); err != nil {
 			f.Close()
 			return nil, fmt.Errorf("open audit log %s: %w", path, err)
 		}
@@ -223,15 +224,6 @@ func Open(ctx context.Context, path string, st store.Store, opts *Options) (*Log
 	go l.writer()
 	go l.sealer(sctx)
 	return l, nil
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
 
 // tampered builds Open's error for a log that does not check out.

@@ -24,6 +24,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"akte/archive/store"
+	"akte/internal/fsutil"
 )
 
 var _ store.Store = (*Store)(nil)
@@ -386,15 +387,6 @@ func (s *Store) mkdirAll(dir string) error {
 	return err
 }
 
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
-}
-
 func newVersionID() string {
 	var b [16]byte
 	rand.Read(b[:])
@@ -408,38 +400,35 @@ func (m meta) info(key string) store.ObjectInfo {
 	}
 }
 
-// readMeta returns key's metadata, from the cache or else from its file
-// (then cached), and checks that versionID (if given) matches. A cached
-// entry stands for an object that exists: readers of the content find out
-// otherwise when they open it.
-func (s *Store) readMeta(op, key, versionID string) (meta, error) {
+// How readMeta uses the metadata cache.
+type metaSource int
+
+const (
+	metaCached metaSource = iota // the cache, or else the file and then cached: reads
+	metaPeek                     // the cache, or else the file, not cached: listings, which touch every object once and would push out what reads keep using
+	metaFile                     // the file, never the cache: changes, which hold the key's lock
+)
+
+// readMeta returns key's metadata, from where src says, and checks that
+// versionID (if given) matches. A cached entry stands for an object that
+// exists: readers of the content find out otherwise when they open it.
+func (s *Store) readMeta(op, key, versionID string, src metaSource) (meta, error) {
 	if err := checkKey(op, key); err != nil {
 		return meta{}, err
 	}
-	m, ok := s.cache.get(key)
+	m, ok := meta{}, false
+	if src != metaFile {
+		m, ok = s.cache.get(key)
+	}
 	if !ok {
 		gen := s.cache.generation()
 		var err error
 		if m, err = s.loadMeta(op, key); err != nil {
 			return meta{}, err
 		}
-		s.cache.add(key, m, gen)
-	}
-	if err := checkVersion(op, key, versionID, m); err != nil {
-		return meta{}, err
-	}
-	return m, nil
-}
-
-// readMetaFile is readMeta from the metadata file, never the cache: for
-// changes, which hold the key's lock.
-func (s *Store) readMetaFile(op, key, versionID string) (meta, error) {
-	if err := checkKey(op, key); err != nil {
-		return meta{}, err
-	}
-	m, err := s.loadMeta(op, key)
-	if err != nil {
-		return meta{}, err
+		if src == metaCached {
+			s.cache.add(key, m, gen)
+		}
 	}
 	if err := checkVersion(op, key, versionID, m); err != nil {
 		return meta{}, err
@@ -484,7 +473,7 @@ func (s *Store) Get(ctx context.Context, key, versionID string) (io.ReadCloser, 
 	if err := ctx.Err(); err != nil {
 		return nil, store.ObjectInfo{}, fmt.Errorf("get %s: %w", key, err)
 	}
-	m, err := s.readMeta("get", key, versionID)
+	m, err := s.readMeta("get", key, versionID, metaCached)
 	if err != nil {
 		return nil, store.ObjectInfo{}, err
 	}
@@ -501,7 +490,7 @@ func (s *Store) Stat(ctx context.Context, key, versionID string) (store.ObjectIn
 	if err := ctx.Err(); err != nil {
 		return store.ObjectInfo{}, fmt.Errorf("stat %s: %w", key, err)
 	}
-	m, err := s.readMeta("stat", key, versionID)
+	m, err := s.readMeta("stat", key, versionID, metaCached)
 	if err != nil {
 		return store.ObjectInfo{}, err
 	}
@@ -515,7 +504,7 @@ func (s *Store) Delete(ctx context.Context, key, versionID string) error {
 	}
 	unlock := s.lockKey(key)
 	defer unlock()
-	m, err := s.readMetaFile("delete", key, versionID)
+	m, err := s.readMeta("delete", key, versionID, metaFile)
 	if err != nil {
 		return err
 	}
@@ -535,7 +524,7 @@ func (s *Store) Delete(ctx context.Context, key, versionID string) error {
 	if err := os.Remove(metaPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("delete %s: %w", key, err)
 	}
-	if err := syncDir(filepath.Dir(dataPath)); err != nil {
+	if err := fsutil.SyncPath(filepath.Dir(dataPath)); err != nil {
 		return fmt.Errorf("delete %s: %w", key, err)
 	}
 	return nil
@@ -588,7 +577,7 @@ func (s *Store) update(ctx context.Context, op, key, versionID string, fn func(*
 	}
 	unlock := s.lockKey(key)
 	defer unlock()
-	m, err := s.readMetaFile(op, key, versionID)
+	m, err := s.readMeta(op, key, versionID, metaFile)
 	if err != nil {
 		return err
 	}
@@ -610,7 +599,7 @@ func (s *Store) update(ctx context.Context, op, key, versionID string, fn func(*
 		return fmt.Errorf("%s %s: %w", op, key, err)
 	}
 	s.cache.drop(key)
-	if err := syncDir(dir); err != nil {
+	if err := fsutil.SyncPath(dir); err != nil {
 		return fmt.Errorf("%s %s: %w", op, key, err)
 	}
 	return nil
@@ -678,7 +667,7 @@ func (s *Store) walk(ctx context.Context, rel, prefix, after string, yield func(
 		if !strings.HasPrefix(k, prefix) || k <= after {
 			continue
 		}
-		m, err := s.readMeta("list", k, "")
+		m, err := s.readMeta("list", k, "", metaPeek)
 		if errors.Is(err, store.ErrNotFound) {
 			continue // deleted or half-put meanwhile
 		}

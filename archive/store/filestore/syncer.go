@@ -3,6 +3,8 @@ package filestore
 import (
 	"os"
 	"sync"
+
+	"akte/internal/fsutil"
 )
 
 // syncer makes puts durable in groups. A put writes its temporary files
@@ -159,7 +161,7 @@ func (s *syncer) commit(batch []*syncReq) {
 		var jobs []func()
 		for d, reqs := range dirs {
 			jobs = append(jobs, func() {
-				if err := syncDir(d); err != nil {
+				if err := fsutil.SyncPath(d); err != nil {
 					for _, i := range reqs {
 						fail(i, err)
 					}
