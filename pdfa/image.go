@@ -154,7 +154,7 @@ func (e *ImageFileError) Unwrap() error { return e.Err }
 func imgAddFile(doc *pdfw.Doc, data []byte, o *imgJob) error {
 	switch {
 	case bytes.HasPrefix(data, []byte{0xff, 0xd8}):
-		return imgJPEGPage(doc, data, o)
+		return imgJPEGPage(doc, data, 0, 0, o)
 	case bytes.HasPrefix(data, imgPNGMagic):
 		return imgPNGPage(doc, data, o)
 	case bytes.HasPrefix(data, []byte("II*\x00")), bytes.HasPrefix(data, []byte("MM\x00*")):
@@ -192,9 +192,6 @@ type imgJob struct {
 	ImageOptions
 	ctx   context.Context
 	texts []string
-	// dpiX, dpiY, when positive, are the resolution of the next page,
-	// overriding the file's: a page rebuilt from a PDF keeps its size.
-	dpiX, dpiY float64
 }
 
 // imgCheckPixels refuses a page over the pixel budget.
@@ -230,9 +227,6 @@ func imgAddPage(doc *pdfw.Doc, img *pdfw.Image, src []byte, dpiX, dpiY float64, 
 		}
 		checked = true
 		return err
-	}
-	if o.dpiX > 0 && o.dpiY > 0 {
-		dpiX, dpiY = o.dpiX, o.dpiY
 	}
 	w, h := imgPageSize(img.Width, img.Height, dpiX, dpiY, o.DPI)
 	if o.OCR != nil && o.OCR.Rotate {
@@ -305,7 +299,8 @@ func imgPageSize(w, h int, dpiX, dpiY, override float64) (float64, float64) {
 
 // imgTurn turns a page image clockwise by turn degrees (90, 180 or 270).
 // src is the PNG file of a Predicted image. A JPEG stays a JPEG
-// (re-encoded at quality 92); other images become 8-bit samples.
+// (re-encoded at quality 92); other images become samples as
+// pdfw.FromImage makes them: RGB, or grey, 1-bit when bilevel.
 func imgTurn(img *pdfw.Image, src []byte, turn int) (*pdfw.Image, error) {
 	s := img
 	switch {
@@ -326,22 +321,28 @@ func imgTurn(img *pdfw.Image, src []byte, turn int) (*pdfw.Image, error) {
 	if s.Gray {
 		comps = 1
 	}
-	in := s.Data
-	if s.BitsPerComponent == 1 { // unpack: 1 is white
-		row := (w + 7) / 8
-		in = make([]byte, w*h)
-		for y := range h {
-			for x := range w {
-				in[y*w+x] = 255 * (s.Data[y*row+x/8] >> (7 - x%8) & 1)
-			}
-		}
+	row := (w*comps*s.BitsPerComponent + 7) / 8
+	if s.BitsPerComponent != 1 && s.BitsPerComponent != 8 || len(s.Data) != row*h {
+		return nil, fmt.Errorf("%dx%d image of %d bits with %d bytes of samples", w, h, s.BitsPerComponent, len(s.Data))
 	}
 	tw, th := h, w
 	if turn == 180 {
 		tw, th = w, h
 	}
-	out := make([]byte, len(in))
+	// The turned image: grey, or RGBA (opaque, so FromImage copies its
+	// RGB as it is).
+	var m image.Image
+	var pix []byte
+	step := 1
+	if s.Gray {
+		g := image.NewGray(image.Rect(0, 0, tw, th))
+		m, pix = g, g.Pix
+	} else {
+		c := image.NewRGBA(image.Rect(0, 0, tw, th))
+		m, pix, step = c, c.Pix, 4
+	}
 	for y := range h {
+		line := s.Data[y*row : (y+1)*row]
 		for x := range w {
 			var tx, ty int
 			switch turn {
@@ -352,25 +353,24 @@ func imgTurn(img *pdfw.Image, src []byte, turn int) (*pdfw.Image, error) {
 			default:
 				tx, ty = y, w-1-x
 			}
-			copy(out[(ty*tw+tx)*comps:(ty*tw+tx+1)*comps], in[(y*w+x)*comps:])
+			o := pix[(ty*tw+tx)*step:]
+			switch {
+			case s.BitsPerComponent == 1: // 1 is white
+				o[0] = 255 * (line[x/8] >> (7 - x%8) & 1)
+			case step == 4:
+				copy(o[:3], line[3*x:])
+				o[3] = 255
+			default:
+				o[0] = line[x]
+			}
 		}
 	}
-	t := &pdfw.Image{Width: tw, Height: th, Gray: s.Gray, BitsPerComponent: 8, Data: out}
 	if !img.DCT {
-		return t, nil
-	}
-	var m image.Image = &image.Gray{Pix: out, Stride: tw, Rect: image.Rect(0, 0, tw, th)}
-	if !t.Gray {
-		rgba := image.NewRGBA(image.Rect(0, 0, tw, th))
-		for i := range tw * th {
-			copy(rgba.Pix[4*i:4*i+3], out[3*i:3*i+3])
-			rgba.Pix[4*i+3] = 255
-		}
-		m = rgba
+		return pdfw.FromImage(m), nil
 	}
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, m, &jpeg.Options{Quality: 92}); err != nil {
 		return nil, err
 	}
-	return &pdfw.Image{Width: tw, Height: th, Gray: t.Gray, BitsPerComponent: 8, DCT: true, Data: buf.Bytes()}, nil
+	return &pdfw.Image{Width: tw, Height: th, Gray: s.Gray, BitsPerComponent: 8, DCT: true, Data: buf.Bytes()}, nil
 }

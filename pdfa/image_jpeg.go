@@ -113,8 +113,10 @@ func imgJPEGScan(data []byte) (*imgJPEGInfo, error) {
 }
 
 // imgJPEGPage adds a JPEG as a page: embedded as is for gray and colour, or
-// decoded, converted to RGB and re-encoded when it is CMYK/YCCK.
-func imgJPEGPage(doc *pdfw.Doc, data []byte, o *imgJob) error {
+// decoded, converted to RGB and re-encoded when it is CMYK/YCCK. dpiX and
+// dpiY, when positive, stand for the JFIF's resolution (a page rebuilt
+// from a PDF keeps its size).
+func imgJPEGPage(doc *pdfw.Doc, data []byte, dpiX, dpiY float64, o *imgJob) error {
 	info, err := imgJPEGScan(data)
 	if errors.Is(err, errImgJPEGUnsupported) {
 		return fmt.Errorf("%w: %v", ErrUnsupportedImage, err)
@@ -132,7 +134,10 @@ func imgJPEGPage(doc *pdfw.Doc, data []byte, o *imgJob) error {
 			return fmt.Errorf("%w: CMYK JPEG: %v", ErrInvalidImage, err)
 		}
 	}
-	return imgAddPage(doc, img, nil, info.dpiX, info.dpiY, o)
+	if dpiX <= 0 || dpiY <= 0 {
+		dpiX, dpiY = info.dpiX, info.dpiY
+	}
+	return imgAddPage(doc, img, nil, dpiX, dpiY, o)
 }
 
 // imgCMYKToRGBJPEG decodes a CMYK (or YCCK) JPEG and re-encodes it as an RGB

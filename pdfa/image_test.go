@@ -499,3 +499,87 @@ func absDiff(a, b uint32) uint32 {
 	}
 	return b - a
 }
+
+// TestImgTurn: imgTurn turns bilevel, grey and RGB samples, PNG (Predicted)
+// and JPEG pages by 90°, 180° and 270° clockwise: the samples are those
+// of the turned image, a bilevel page stays 1 bit per component, and a
+// JPEG stays a JPEG of the turned size.
+func TestImgTurn(t *testing.T) {
+	rgb := image.NewRGBA(image.Rect(0, 0, 13, 5))
+	for i := range rgb.Pix {
+		rgb.Pix[i] = uint8(i * 7 % 256)
+		if i%4 == 3 {
+			rgb.Pix[i] = 255
+		}
+	}
+	bilevel := imgGrayPage(13, 5, true)
+	pngGray := imgMakePNG(t, imgGrayPage(13, 5, false), 0)
+	for _, c := range []struct {
+		name string
+		m    image.Image // the page's pixels
+		img  *pdfw.Image
+		src  []byte
+		bpc  int
+	}{
+		{"bilevel", bilevel, pdfw.FromImage(bilevel), nil, 1},
+		{"gray", imgGrayPage(13, 5, false), pdfw.FromImage(imgGrayPage(13, 5, false)), nil, 8},
+		{"rgb", rgb, pdfw.FromImage(rgb), nil, 8},
+		{"png", imgGrayPage(13, 5, false), &pdfw.Image{Width: 13, Height: 5, Gray: true, BitsPerComponent: 8, Predicted: true}, pngGray, 8},
+	} {
+		if c.img.BitsPerComponent != c.bpc {
+			t.Fatalf("%s: test page has %d bits, want %d", c.name, c.img.BitsPerComponent, c.bpc)
+		}
+		for _, turn := range []int{90, 180, 270} {
+			got, err := imgTurn(c.img, c.src, turn)
+			if err != nil {
+				t.Fatalf("%s %d: %v", c.name, turn, err)
+			}
+			want := pdfw.FromImage(imgTurnedRGBA(c.m, turn))
+			if c.img.Gray {
+				want = pdfw.FromImage(turned(c.m, turn))
+			}
+			if got.BitsPerComponent != c.bpc || got.Gray != c.img.Gray || got.DCT || got.Predicted {
+				t.Errorf("%s %d: %d bits, grey %v, DCT %v; want %d bits, grey %v", c.name, turn, got.BitsPerComponent, got.Gray, got.DCT, c.bpc, c.img.Gray)
+			}
+			if got.Width != want.Width || got.Height != want.Height || !bytes.Equal(got.Data, want.Data) {
+				t.Errorf("%s %d: %dx%d %x, want %dx%d %x", c.name, turn, got.Width, got.Height, got.Data, want.Width, want.Height, want.Data)
+			}
+		}
+	}
+	jpg := &pdfw.Image{Width: 13, Height: 5, BitsPerComponent: 8, DCT: true, Data: imgMakeJPEG(t, rgb, 0)}
+	for _, turn := range []int{90, 180, 270} {
+		got, err := imgTurn(jpg, nil, turn)
+		if err != nil {
+			t.Fatalf("jpeg %d: %v", turn, err)
+		}
+		m, err := jpeg.Decode(bytes.NewReader(got.Data))
+		if err != nil || !got.DCT || got.Gray || m.Bounds().Dx() != got.Width || m.Bounds().Dy() != got.Height ||
+			turn != 180 && got.Width != 5 || turn == 180 && got.Width != 13 {
+			t.Errorf("jpeg %d: %dx%d DCT %v grey %v: %v", turn, got.Width, got.Height, got.DCT, got.Gray, err)
+		}
+	}
+}
+
+// imgTurnedRGBA is img turned clockwise by turn degrees (90, 180, 270).
+func imgTurnedRGBA(img image.Image, turn int) *image.RGBA {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	out := image.NewRGBA(image.Rect(0, 0, h, w))
+	if turn == 180 {
+		out = image.NewRGBA(image.Rect(0, 0, w, h))
+	}
+	for y := range h {
+		for x := range w {
+			c := img.At(b.Min.X+x, b.Min.Y+y)
+			switch turn {
+			case 90:
+				out.Set(h-1-y, x, c)
+			case 180:
+				out.Set(w-1-x, h-1-y, c)
+			default:
+				out.Set(y, w-1-x, c)
+			}
+		}
+	}
+	return out
+}

@@ -123,7 +123,7 @@ func OCRPDF(ctx context.Context, data []byte, opts *ImageOptions) (*PDFOCRResult
 	if err := os.WriteFile(s.in, data, 0o600); err != nil {
 		return nil, fmt.Errorf("ocr pdf: %w", err)
 	}
-	res, err := s.run(data)
+	res, err := s.run()
 	if err != nil {
 		return nil, fmt.Errorf("ocr pdf: %w", err)
 	}
@@ -190,7 +190,7 @@ func (p scanPage) fullPageImage(maxPixels int64) bool {
 		near(float64(im.width)*72/im.xppi, p.w) && near(float64(im.height)*72/im.yppi, p.h)
 }
 
-func (s *scanJob) run(data []byte) (*PDFOCRResult, error) {
+func (s *scanJob) run() (*PDFOCRResult, error) {
 	pages, err := s.survey()
 	if err != nil {
 		return nil, err
@@ -215,9 +215,9 @@ func (s *scanJob) run(data []byte) (*PDFOCRResult, error) {
 		res.Stage = OCRSkippedNoScan
 		return res, nil
 	case len(pages) > s.MaxPages:
-		return nil, fmt.Errorf("%w: %d scanned pages, at most %d", ErrImageTooLarge, len(pages), s.MaxPages)
+		return nil, fmt.Errorf("%w: %d pages, at most %d", ErrImageTooLarge, len(pages), s.MaxPages)
 	case text > 0:
-		return s.textOnly(data, pages, scanned, res)
+		return s.textOnly(pages, scanned, res)
 	}
 	return s.rebuild(pages, res)
 }
@@ -251,16 +251,16 @@ func (s *scanJob) survey() ([]scanPage, error) {
 }
 
 // textOnly recognises the scanned pages of a document that also has text
-// pages, for the record's text; the archive copy stays as it is.
-func (s *scanJob) textOnly(data []byte, pages []scanPage, scanned []int, res *PDFOCRResult) (*PDFOCRResult, error) {
-	text, err := ExtractText(s.ctx, data)
+// pages, for the record's text (pdftotext's, the scanned pages' replaced
+// by their OCR text); the archive copy stays as it is.
+func (s *scanJob) textOnly(pages []scanPage, scanned []int, res *PDFOCRResult) (*PDFOCRResult, error) {
+	// The plain text is smaller than the -bbox output survey read under
+	// the same cap.
+	out, err := s.tool(s.tools.text, 64<<20, "-enc", "UTF-8", "-q", s.in, "-")
 	if err != nil {
-		if errors.Is(err, ErrNoTextTool) {
-			return nil, fmt.Errorf("%w: %v", ErrOCRUnavailable, err)
-		}
-		return nil, fmt.Errorf("%w: %v", ErrOCR, err)
+		return nil, err
 	}
-	texts := strings.Split(strings.TrimSuffix(text, "\f"), "\f")
+	texts := strings.Split(strings.TrimSuffix(string(out), "\f"), "\f")
 	for len(texts) < len(pages) {
 		texts = append(texts, "")
 	}
@@ -301,9 +301,8 @@ func (ps pageSource) add(doc *pdfw.Doc, o *imgJob) error {
 	if err != nil {
 		return err
 	}
-	o.dpiX, o.dpiY = ps.dpiX, ps.dpiY
 	if strings.HasSuffix(ps.path, ".jpg") {
-		return imgJPEGPage(doc, data, o)
+		return imgJPEGPage(doc, data, ps.dpiX, ps.dpiY, o)
 	}
 	img, err := parsePNM(data)
 	if err != nil {

@@ -79,6 +79,15 @@ func scanPages(scan scantest.Scan) (straight, turned, stamped rawPage, jpg []byt
 	return straight, turned, stamped, jpg
 }
 
+// needPoppler skips t when a poppler program OCRPDF runs is missing, or
+// fails it under AKTE_TEST_STRICT=1.
+func needPoppler(t testing.TB) {
+	t.Helper()
+	for _, p := range []string{"pdftotext", "pdfimages", "pdftoppm"} {
+		scantest.NeedProgram(t, p, "poppler-utils")
+	}
+}
+
 // TestOCRPDF: image-only PDFs of a known scan — our own PDF/A without
 // text, and a plain scanner-style PDF whose pages are a straight JPEG, an
 // upside-down JPEG drawn turned back, and a JPEG with a stamp drawn over
@@ -87,6 +96,7 @@ func scanPages(scan scantest.Scan) (straight, turned, stamped rawPage, jpg []byt
 // the straight JPEG is kept byte for byte and the other two pages are
 // rendered.
 func TestOCRPDF(t *testing.T) {
+	needPoppler(t)
 	scantest.NeedTesseract(t)
 	ctx := context.Background()
 	ref := strings.Fields(strings.Join(scantest.Letter, " "))
@@ -187,6 +197,7 @@ func checkLayerOnWords(t *testing.T, pdf []byte, pages int, scan scantest.Scan) 
 // image one, goes through two chunks: the image page keeps its image and is
 // recognised in place, the blank pages are rendered.
 func TestOCRPDFChunks(t *testing.T) {
+	needPoppler(t)
 	scantest.NeedTesseract(t)
 	lines := scantest.Letter[:3]
 	scan := scantest.Render(lines, scantest.Options{Seed: 4})
@@ -212,6 +223,7 @@ func TestOCRPDFChunks(t *testing.T) {
 // and a scanned page keeps its copy, and its text is the text pages' text
 // with the scanned page's OCR text in its place.
 func TestOCRPDFText(t *testing.T) {
+	needPoppler(t)
 	ctx := context.Background()
 	scan := scantest.Render(scantest.Letter[:6], scantest.Options{Seed: 2})
 	straight, _, _, _ := scanPages(scan)
@@ -234,6 +246,7 @@ func TestOCRPDFText(t *testing.T) {
 		t.Errorf("page without text or image: %+v %v", res, err)
 	}
 
+	// Only a scanned page needs tesseract: the cases above run without.
 	scantest.NeedTesseract(t)
 	res, err := OCRPDF(ctx, rawPDF(textPage, straight), &ImageOptions{OCR: &OCROptions{}})
 	if err != nil {
@@ -257,8 +270,10 @@ func TestOCRPDFText(t *testing.T) {
 
 // TestOCRPDFErrors: missing programs are ErrOCRUnavailable; a file the
 // poppler programs cannot read is ErrOCR; a cancelled context stops at
-// once; nothing is returned half done.
+// once; nothing is returned half done; more pages than MaxPages are
+// ErrImageTooLarge.
 func TestOCRPDFErrors(t *testing.T) {
+	needPoppler(t)
 	ctx := context.Background()
 	scan := scantest.Render(scantest.Letter[:2], scantest.Options{})
 	straight, _, _, _ := scanPages(scan)
@@ -270,6 +285,10 @@ func TestOCRPDFErrors(t *testing.T) {
 		if res, err := OCRPDF(ctx, bad, &ImageOptions{OCR: &OCROptions{}}); !errors.Is(err, ErrOCR) {
 			t.Errorf("corrupt pdf %.20q: %+v, %v, want ErrOCR", bad, res, err)
 		}
+	}
+	if res, err := OCRPDF(ctx, rawPDF(straight, straight), &ImageOptions{MaxPages: 1, OCR: &OCROptions{}}); !errors.Is(err, ErrImageTooLarge) ||
+		res != nil || !strings.Contains(err.Error(), ": 2 pages, at most 1") {
+		t.Errorf("over MaxPages: %+v, %v, want ErrImageTooLarge for 2 pages", res, err)
 	}
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
@@ -376,6 +395,7 @@ func turned(img image.Image, turn int) *image.Gray {
 // page whose text layer lies on the words and whose text is recognised;
 // an upright page stays as it is.
 func TestOCRRotate(t *testing.T) {
+	needPoppler(t)
 	scantest.NeedTesseract(t)
 	ctx := context.Background()
 	lines := scantest.Letter[:8]
