@@ -115,15 +115,32 @@ type importCounts struct {
 func (j *importJob) count() {
 	j.Files, j.Done, j.Archived, j.Failed, j.Pending, j.Pages = len(j.entries), 0, 0, 0, 0, 0
 	for _, e := range j.entries {
-		switch e.Outcome {
-		case importer.Archived:
-			j.Archived++
-			j.Pages += e.Pages
-		case importer.Failed:
-			j.Failed++
-		default:
-			j.Pending++
-		}
+		j.tally(e, 1)
+	}
+}
+
+// set records e as its file's entry, updating the counts by the
+// difference alone (what count would give, without walking the entries).
+func (j *importJob) set(e importer.Entry) {
+	if old, ok := j.entries[e.File]; ok {
+		j.tally(old, -1)
+	} else {
+		j.Files++
+	}
+	j.entries[e.File] = e
+	j.tally(e, 1)
+}
+
+// tally adds e to the counts (n = 1) or takes it away (n = -1).
+func (j *importJob) tally(e importer.Entry, n int) {
+	switch e.Outcome {
+	case importer.Archived:
+		j.Archived += n
+		j.Pages += n * e.Pages
+	case importer.Failed:
+		j.Failed += n
+	default:
+		j.Pending += n
 	}
 	j.Done = j.Archived + j.Failed
 }
@@ -204,14 +221,24 @@ func readJob(dir string) (*importJob, error) {
 	return j, nil
 }
 
-// queue marks j queued, saves it and starts its goroutine, which waits
-// for a slot (in order of arrival). m.mu is held.
+// queue marks j queued, saves it and starts it. m.mu is held.
 func (m *imports) queue(j *importJob) {
-	j.State, j.Error, j.Summary, j.ETA, j.PagesMin = importQueued, "", nil, 0, 0
-	j.Finished = time.Time{}
+	j.queued()
 	if err := m.save(j); err != nil {
 		m.log.Error("import job not saved", "job", j.ID, "err", err)
 	}
+	m.start(j)
+}
+
+// queued marks j queued, clearing what its last run left.
+func (j *importJob) queued() {
+	j.State, j.Error, j.Summary, j.ETA, j.PagesMin = importQueued, "", nil, 0, 0
+	j.Finished = time.Time{}
+}
+
+// start starts j's goroutine, which waits for a slot (in order of
+// arrival) and runs it. j is queued and saved; m.mu is held.
+func (m *imports) start(j *importJob) {
 	m.wg.Add(1)
 	go func() {
 		defer m.wg.Done()
@@ -238,18 +265,25 @@ func (m *imports) save(j *importJob) error {
 	return fsutil.WriteAtomic(filepath.Join(m.jobDir(j.ID), "job.json"), b, 0o640)
 }
 
-// run runs one job to its end, or until the server stops.
+// run runs one job to its end, or until the server stops. A job just
+// submitted has its entries (every file pending) from submit; one resumed
+// from disk is planned here.
 func (m *imports) run(j *importJob) {
 	dir := m.jobDir(j.ID)
 	in, manifest := filepath.Join(dir, "in"), filepath.Join(dir, "manifest.csv")
-	planned, err := importer.Plan(in, manifest, m.a.Classes())
+	var err error
+	var planned []importer.Entry
+	// Unlocked: only submit (before starting j) and run write j.entries.
+	resumed := j.entries == nil
+	if resumed {
+		planned, err = importer.Plan(in, manifest, m.a.Classes())
+	}
 	m.mu.Lock()
 	j.State, j.Started, j.Runs = importRunning, time.Now().UTC(), j.Runs+1
-	j.entries = map[string]importer.Entry{}
-	for _, e := range planned {
-		j.entries[e.File] = e
+	if resumed {
+		j.entries = pendingEntries(planned)
+		j.count()
 	}
-	j.count()
 	if err := m.save(j); err != nil {
 		m.log.Error("import job not saved", "job", j.ID, "err", err)
 	}
@@ -278,9 +312,8 @@ func (m *imports) run(j *importJob) {
 	defer m.mu.Unlock()
 	j.State, j.Finished, j.ETA = state, time.Now().UTC(), 0
 	for _, e := range sum.Entries {
-		j.entries[e.File] = e
+		j.set(e)
 	}
-	j.count()
 	if len(sum.Entries) > 0 {
 		j.Summary = &importCounts{Archived: sum.Archived, Existing: sum.Existing, Earlier: sum.Earlier, Failed: sum.Failed,
 			Pending: sum.Pending, Pages: sum.Pages, Seconds: sum.Elapsed.Seconds()}
@@ -305,14 +338,15 @@ func (m *imports) run(j *importJob) {
 func (m *imports) progress(j *importJob, p importer.Progress) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	j.entries[p.Last.File] = p.Last
-	j.count()
+	j.set(p.Last)
 	j.PagesMin, j.ETA = p.PagesMin, p.ETA.Seconds()
 }
 
 // get returns a copy of job id, if the caller may see it: its owner or an
 // admin. Anyone else is told it does not exist, as for a missing one.
-func (m *imports) get(id string, p auth.Principal) (importJob, error) {
+// With entries, the copy holds a copy of a running job's entries (for
+// the report); otherwise none.
+func (m *imports) get(id string, p auth.Principal, entries bool) (importJob, error) {
 	if !validImportID(id) {
 		return importJob{}, &archive.FieldError{Kind: archive.ErrInvalid, Field: "id", Reason: "not an import job ID (32 hex digits)"}
 	}
@@ -324,7 +358,7 @@ func (m *imports) get(id string, p auth.Principal) (importJob, error) {
 	}
 	c := *j
 	c.entries = nil
-	if j.State.active() {
+	if entries && j.State.active() {
 		c.entries = maps.Clone(j.entries)
 	}
 	return c, nil
@@ -462,6 +496,14 @@ func (m *imports) receive(mr *multipart.Reader, busy func(batch string) error) (
 	case len(u.names) == 0:
 		return u, &archive.FieldError{Kind: archive.ErrInvalid, Field: "file", Reason: "the batch has no files (one part per file, its filename as in the manifest)"}
 	}
+	// The files are synced (write); their folders' entries too, so that
+	// an acknowledged batch survives a crash. u.dir's own entries are
+	// synced when the upload is placed.
+	for _, d := range append(slices.Collect(maps.Keys(u.dirs)), ".") {
+		if err := fsutil.SyncPath(filepath.Join(dir, "in", filepath.FromSlash(d))); err != nil {
+			return u, fmt.Errorf("receive import: %w", err)
+		}
+	}
 	return u, nil
 }
 
@@ -562,7 +604,9 @@ func multipartError(err error) error {
 }
 
 // submit plans an upload and makes it a job: a new one, or the batch's
-// earlier job, which continues with the same journal. It takes u.dir.
+// earlier job, which continues with the same journal. It takes u.dir (a
+// new job) or its in/ and manifest.csv (an earlier job); the caller
+// removes what is left.
 func (m *imports) submit(u *upload, owner archive.Actor) (importJob, error) {
 	planned, err := importer.Plan(filepath.Join(u.dir, "in"), filepath.Join(u.dir, "manifest.csv"), m.a.Classes())
 	var me *importer.ManifestError
@@ -580,23 +624,31 @@ func (m *imports) submit(u *upload, owner archive.Actor) (importJob, error) {
 	if err := m.acceptable(id, u.batch); err != nil {
 		return importJob{}, err
 	}
-	now := time.Now().UTC()
-	j := m.jobs[id]
-	if j == nil {
-		j = &importJob{ID: id, Batch: u.batch, Owner: owner, Created: now,
+	// A copy of an earlier job (it is not running, so nothing else holds
+	// it): if placing fails, the job stays as it was.
+	var j *importJob
+	if old := m.jobs[id]; old != nil {
+		c := *old
+		j = &c
+	} else {
+		j = &importJob{ID: id, Batch: u.batch, Owner: owner, Created: time.Now().UTC(),
 			StatusURL: "/api/v1/imports/" + id, ReportURL: "/api/v1/imports/" + id + "/report"}
 	}
-	j.Source, j.State = u.source, importQueued
-	j.entries = map[string]importer.Entry{}
-	for _, e := range planned {
-		j.entries[e.File] = e
-	}
+	j.Source = u.source
+	j.queued()
+	j.entries = pendingEntries(planned)
 	j.count()
-	if err := m.place(j, u); err != nil {
+	saved, err := m.place(j, u)
+	if err != nil {
 		return importJob{}, err
 	}
+	if !saved {
+		if err := m.save(j); err != nil {
+			m.log.Error("import job not saved", "job", j.ID, "err", err)
+		}
+	}
 	m.jobs[id] = j
-	m.queue(j)
+	m.start(j)
 	c := *j
 	c.entries = nil
 	return c, nil
@@ -634,29 +686,38 @@ func (m *imports) busy(owner string) func(batch string) error {
 }
 
 // place moves the upload into the job's folder: a new job's folder is the
-// upload's, job.json written first; an earlier job's inputs and manifest
-// are replaced, its journal and report kept. m.mu is held.
-func (m *imports) place(j *importJob, u *upload) error {
+// upload's, job.json written first (saved: true, nothing left to save);
+// an earlier job's inputs and manifest are replaced, its journal, report
+// and job.json kept (the caller saves j). m.mu is held.
+func (m *imports) place(j *importJob, u *upload) (saved bool, err error) {
 	dir := m.jobDir(j.ID)
 	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
 		if err := fsutil.WriteAtomic(filepath.Join(u.dir, "job.json"), mustJSON(j), 0o640); err != nil {
-			return fmt.Errorf("import job: %w", err)
+			return false, fmt.Errorf("import job: %w", err)
 		}
 		if err := os.Rename(u.dir, dir); err != nil {
-			return fmt.Errorf("import job: %w", err)
+			return false, fmt.Errorf("import job: %w", err)
 		}
-		return fsutil.SyncPath(m.dir)
+		return true, fsutil.SyncPath(m.dir)
 	}
 	for _, name := range []string{"in", "manifest.csv"} {
 		if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
-			return fmt.Errorf("import job: %w", err)
+			return false, fmt.Errorf("import job: %w", err)
 		}
 		if err := os.Rename(filepath.Join(u.dir, name), filepath.Join(dir, name)); err != nil {
-			return fmt.Errorf("import job: %w", err)
+			return false, fmt.Errorf("import job: %w", err)
 		}
 	}
-	os.RemoveAll(u.dir)
-	return fsutil.SyncPath(dir)
+	return false, fsutil.SyncPath(dir)
+}
+
+// pendingEntries maps planned entries by file.
+func pendingEntries(planned []importer.Entry) map[string]importer.Entry {
+	entries := make(map[string]importer.Entry, len(planned))
+	for _, e := range planned {
+		entries[e.File] = e
+	}
+	return entries
 }
 
 func mustJSON(v any) []byte {
@@ -712,7 +773,7 @@ func (s *Server) postImport(w http.ResponseWriter, r *http.Request) {
 
 // importStatus: GET /api/v1/imports/{id}.
 func (s *Server) importStatus(w http.ResponseWriter, r *http.Request) {
-	j, err := s.importJob(r)
+	j, err := s.importJob(r, false)
 	s.reply(w, r, http.StatusOK, j, err)
 }
 
@@ -720,7 +781,7 @@ func (s *Server) importStatus(w http.ResponseWriter, r *http.Request) {
 // job runs, every file's outcome so far (pending for the rest); after it,
 // the report of its last run.
 func (s *Server) importReport(w http.ResponseWriter, r *http.Request) {
-	j, err := s.importJob(r)
+	j, err := s.importJob(r, true)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -743,12 +804,14 @@ func (s *Server) importReport(w http.ResponseWriter, r *http.Request) {
 	w.Write(buf.Bytes())
 }
 
-func (s *Server) importJob(r *http.Request) (importJob, error) {
+// importJob is the job of the request's id; with entries, a running
+// job's entries too (see imports.get).
+func (s *Server) importJob(r *http.Request, entries bool) (importJob, error) {
 	if s.imports == nil {
 		return importJob{}, errNoImports
 	}
 	p, _ := auth.FromContext(r.Context())
-	return s.imports.get(r.PathValue("id"), p)
+	return s.imports.get(r.PathValue("id"), p, entries)
 }
 
 // Close stops the server's background work: import jobs stop where they

@@ -19,6 +19,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -400,11 +401,34 @@ func TestImportTooLarge(t *testing.T) {
 	f.wantNothing(t)
 }
 
-// A server stopping (Close) while a job runs leaves it resumable; the
-// next server on the same import folder resumes it, and every file ends
-// archived exactly once.
+// gateConverter is archive.PassThrough that converts the first document
+// at once and holds every other until open is closed or its context ends:
+// a job stopped while held has archived exactly one file.
+type gateConverter struct {
+	passed atomic.Bool
+	open   chan struct{}
+}
+
+func (g *gateConverter) Convert(ctx context.Context, in archive.ConvertInput) (archive.ConvertOutput, error) {
+	if !g.passed.CompareAndSwap(false, true) {
+		select {
+		case <-g.open:
+		case <-ctx.Done():
+			return archive.ConvertOutput{}, ctx.Err()
+		}
+	}
+	return archive.PassThrough{}.Convert(ctx, in)
+}
+
+// A server stopping (Close) while a job runs leaves it interrupted, its
+// remaining files pending; the next server on the same import folder
+// resumes it, skips the files archived before the stop, and every file
+// ends archived exactly once.
 func TestImportResume(t *testing.T) {
-	f := newImportFixture(t, 0)
+	gate := &gateConverter{open: make(chan struct{})}
+	dir := t.TempDir()
+	f := &importFixture{opsFixture: newOps(t, archive.Options{Converter: gate}, web.Options{ImportDir: dir, ImportJobs: 1}), dir: dir}
+	t.Cleanup(func() { f.h.Close(context.Background()) })
 	intake := f.auth.tokens[auth.Intake]
 	var manifest strings.Builder
 	manifest.WriteString("file,citizen,class,title\n")
@@ -416,7 +440,20 @@ func TestImportResume(t *testing.T) {
 	}
 	parts = append(parts, manifestPart(manifest.String()))
 	j := f.submit(t, intake, parts...)
-	time.Sleep(5 * time.Millisecond)
+	// Stop once the first file is archived (the gate holds the rest).
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(5 * time.Millisecond) {
+		resp, b := f.get(t, intake, "/api/v1/imports/"+j.ID)
+		var cur importJob
+		if resp.StatusCode != 200 || json.Unmarshal(b, &cur) != nil {
+			t.Fatalf("status: %d %s", resp.StatusCode, b)
+		}
+		if cur.Archived >= 1 {
+			break
+		}
+		if (cur.State != "queued" && cur.State != "running") || time.Now().After(deadline) {
+			t.Fatalf("job before the stop: %s", b)
+		}
+	}
 	if err := f.h.Close(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -426,21 +463,27 @@ func TestImportResume(t *testing.T) {
 		t.Fatalf("job.json after the stop: %v %s", err, b)
 	}
 	t.Logf("after the stop: %s, %d of %d archived", saved.State, saved.Archived, files)
-	if saved.State != "done" && saved.State != "interrupted" && saved.State != "queued" {
-		t.Fatalf("state %q after the stop", saved.State)
+	if saved.State != "interrupted" || saved.Archived <= 0 || saved.Archived >= files || saved.Failed != 0 ||
+		saved.Pending != files-saved.Archived || saved.Runs != 1 {
+		t.Fatalf("job after the stop: %s", b)
+	}
+	if n := f.count(t); n != saved.Archived {
+		t.Fatalf("%d records after the stop, the job says %d archived", n, saved.Archived)
 	}
 	// The stopped server refuses new batches.
 	resp, b := f.post(t, intake, parts...)
 	wantError(t, resp, b, http.StatusServiceUnavailable, "unavailable", "")
 
+	close(gate.open)
 	h2 := web.New(f.a, &web.Options{Auth: f.auth.store, ImportDir: f.dir, Logger: slog.New(slog.DiscardHandler)})
 	t.Cleanup(func() { h2.Close(context.Background()) })
 	srv2 := httptest.NewServer(h2)
 	t.Cleanup(srv2.Close)
 	f2 := &importFixture{opsFixture: &opsFixture{a: f.a, auth: f.auth, h: h2, srv: srv2}, dir: f.dir}
 	j = f2.wait(t, intake, j.ID)
-	if j.State != "done" || j.Archived != files || j.Pending != 0 {
-		t.Fatalf("resumed job: %+v", j)
+	if j.State != "done" || j.Archived != files || j.Pending != 0 || j.Runs != 2 ||
+		j.Summary == nil || j.Summary.Archived != files || j.Summary.Earlier != saved.Archived || j.Summary.Existing != 0 {
+		t.Fatalf("resumed job: %+v (summary %+v)", j, j.Summary)
 	}
 	ids := map[string]bool{}
 	for _, row := range f2.report(t, intake, j.ID) {
