@@ -157,11 +157,16 @@ func Plan(dir, manifest string, classes []archive.Class) ([]Entry, error) {
 	if err != nil {
 		return nil, err
 	}
+	return pending(items), nil
+}
+
+// pending is one pending entry per item, in items' order.
+func pending(items []item) []Entry {
 	entries := make([]Entry, len(items))
 	for i, it := range items {
 		entries[i] = Entry{File: it.rel, Outcome: Pending}
 	}
-	return entries, nil
+	return entries
 }
 
 type failedError struct{ failed, files int }
@@ -221,10 +226,7 @@ type runner struct {
 func (r *runner) run(ctx context.Context, items []item) ([]Entry, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	entries := make([]Entry, len(items))
-	for i, it := range items {
-		entries[i] = Entry{File: it.rel, Outcome: Pending}
-	}
+	entries := pending(items)
 	queue := make(chan int, r.o.Workers*2)
 	var wg sync.WaitGroup
 	for range r.o.Workers {

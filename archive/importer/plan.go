@@ -56,6 +56,14 @@ type item struct {
 	// pages, for a manifest row naming a folder, are the files in it (rel
 	// paths, in page order): one document, a page image per file.
 	pages []string
+	// noFile: the item is a manifest row without a file of its own (a
+	// row listing a file again, or listing a page of a listed folder):
+	// path is the file the row names, which another item stands for, so
+	// the hot folder moves nothing for it.
+	noFile bool
+	// missing: the manifest row names nothing in the folder (plan looked),
+	// so the hot folder need not look for it again.
+	missing bool
 }
 
 // walk lists the regular files below dir, sorted, as slash-separated
@@ -310,7 +318,7 @@ func plan(dir, manifest string, classes []archive.Class, skip map[string]bool) (
 	for i := range rows {
 		row := &rows[i]
 		if prev := byFile[row.file]; prev != nil {
-			items = append(items, item{rel: row.file + "#line" + fmt.Sprint(row.line), path: filepath.Join(dir, filepath.FromSlash(row.file)), line: row.line,
+			items = append(items, item{rel: row.file + "#line" + fmt.Sprint(row.line), path: filepath.Join(dir, filepath.FromSlash(row.file)), line: row.line, noFile: true,
 				fail: fmt.Sprintf("manifest line %d lists %s again (first on line %d)", row.line, row.file, prev.line)})
 			continue
 		}
@@ -330,6 +338,9 @@ func plan(dir, manifest string, classes []archive.Class, skip map[string]bool) (
 		isFile[rel] = true
 	}
 	folders := map[string]*item{}
+	// gone: rows naming nothing in the folder. A link the walk listed as
+	// odd is there even when os.Stat, following it, finds nothing.
+	gone := map[string]bool{}
 	for i := range rows {
 		row := &rows[i]
 		p := filepath.Join(dir, filepath.FromSlash(row.file))
@@ -337,7 +348,12 @@ func plan(dir, manifest string, classes []archive.Class, skip map[string]bool) (
 			continue
 		}
 		if !holding[row.file] {
-			if st, err := os.Stat(p); err != nil || !st.IsDir() {
+			st, err := os.Stat(p)
+			if err != nil {
+				gone[row.file] = !slices.Contains(odd, row.file)
+				continue
+			}
+			if !st.IsDir() {
 				continue
 			}
 		}
@@ -362,7 +378,7 @@ func plan(dir, manifest string, classes []archive.Class, skip map[string]bool) (
 		if f := folderOf(rel); f != nil {
 			f.pages = append(f.pages, rel)
 			if row := byFile[rel]; row != nil {
-				items = append(items, item{rel: rel + "#line" + fmt.Sprint(row.line), path: filepath.Join(dir, filepath.FromSlash(rel)), line: row.line,
+				items = append(items, item{rel: rel + "#line" + fmt.Sprint(row.line), path: filepath.Join(dir, filepath.FromSlash(rel)), line: row.line, noFile: true,
 					fail: fmt.Sprintf("manifest line %d lists %s, a page of the folder %s (line %d)", row.line, rel, strings.TrimSuffix(f.rel, "/"), f.line)})
 			}
 			continue
@@ -399,7 +415,7 @@ func plan(dir, manifest string, classes []archive.Class, skip map[string]bool) (
 		if byFile[row.file] != row || present[row.file] {
 			continue // a duplicate, reported above, or found
 		}
-		items = append(items, item{rel: row.file, path: filepath.Join(dir, filepath.FromSlash(row.file)), line: row.line,
+		items = append(items, item{rel: row.file, path: filepath.Join(dir, filepath.FromSlash(row.file)), line: row.line, missing: gone[row.file],
 			fail: "listed in the manifest (line " + fmt.Sprint(row.line) + ") but not found in the folder"})
 	}
 	slices.SortFunc(items, func(a, b item) int { return strings.Compare(a.rel, b.rel) })

@@ -11,13 +11,16 @@ import (
 	"strings"
 	"time"
 
+	"akte/internal/csvcell"
 	"akte/internal/fsutil"
 )
 
 // ReportHeader is the first line of the CSV report.
 var ReportHeader = []string{"file", "outcome", "record", "existing", "pages", "sha256", "size", "seconds", "reason"}
 
-// WriteCSV writes every entry as one CSV row under ReportHeader.
+// WriteCSV writes every entry as one CSV row under ReportHeader. A file
+// name or reason (which come from the folder, not from us) that a
+// spreadsheet would take for a formula gets a leading apostrophe.
 func WriteCSV(w io.Writer, entries []Entry) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(ReportHeader); err != nil {
@@ -37,21 +40,12 @@ func WriteCSV(w io.Writer, entries []Entry) error {
 			size = strconv.FormatInt(e.Size, 10)
 			secs = strconv.FormatFloat(e.Seconds, 'f', 2, 64)
 		}
-		if err := cw.Write([]string{csvSafe(e.File), string(e.Outcome), string(e.Record), existing, pages, e.SHA256, size, secs, csvSafe(e.Reason)}); err != nil {
+		if err := cw.Write([]string{csvcell.Safe(e.File), string(e.Outcome), string(e.Record), existing, pages, e.SHA256, size, secs, csvcell.Safe(e.Reason)}); err != nil {
 			return err
 		}
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// csvSafe keeps a spreadsheet from reading a cell as a formula (a file
-// name or reason starting with = + - @ comes from the folder, not from us).
-func csvSafe(s string) string {
-	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') {
-		return "'" + s
-	}
-	return s
 }
 
 // WriteReport writes the CSV report to p atomically: a reader sees the

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"akte/internal/fsutil"
 )
 
 // Folders of the hot folder that the watcher fills and never reads.
@@ -38,7 +40,9 @@ type WatchOptions struct {
 // is never removed without being archived: when the archive cannot go on
 // (a service unavailable, the store failing) the file stays where it is
 // and is tried again later. Relative paths are kept below done/ and
-// failed/; a name already taken there gets a numbered suffix.
+// failed/; a name already taken there gets a numbered suffix. A manifest
+// row without a file of its own (listing a file again, or a page of a
+// listed folder) is refused in the journal; nothing is moved for it.
 func Watch(ctx context.Context, a Archiver, o WatchOptions) error {
 	o.Options = o.Options.withDefaults()
 	if err := o.check(); err != nil {
@@ -71,8 +75,12 @@ func Watch(ctx context.Context, a Archiver, o WatchOptions) error {
 			r.files += len(ready)
 			r.mu.Unlock()
 			entries, err := r.run(ctx, ready)
-			for _, e := range entries {
-				if e.Outcome != Pending {
+			for i, e := range entries { // in ready's order
+				switch {
+				case e.Outcome == Pending:
+				case ready[i].noFile:
+					delete(w.seen, e.File) // its file is another item's to move
+				default:
 					w.settle(e)
 				}
 			}
@@ -126,9 +134,12 @@ func (w *watcher) ready(a Archiver) ([]item, error) {
 	seen := map[string]fileState{}
 	var ready []item
 	for _, it := range items {
+		if it.missing {
+			continue // a manifest row without a file (yet, or any more: in done/)
+		}
 		st, err := os.Lstat(it.path)
 		if err != nil {
-			continue // gone, or a manifest row without a file yet
+			continue // gone since plan looked
 		}
 		cur := fileState{st.Size(), st.ModTime()}
 		for _, rel := range it.pages { // a folder row: settled when all its files are
@@ -153,28 +164,41 @@ func later(a, b time.Time) time.Time {
 	return a
 }
 
-// settle moves a finished file (or folder) out of the hot folder.
+// settle moves a finished file (or folder) out of the hot folder: to
+// done/, or to failed/ and then writes NAME.reason.txt beside it (created
+// new, never over another file, and synced), so that a move that fails
+// leaves no reason file behind.
 func (w *watcher) settle(e Entry) {
+	defer delete(w.seen, e.File)
 	src := filepath.Join(w.o.Dir, filepath.FromSlash(e.File))
 	sub := DoneDir
 	if e.Outcome == Failed {
 		sub = FailedDir
 	}
 	dst, err := freeName(filepath.Join(w.o.Dir, sub, filepath.FromSlash(e.File)))
-	if err == nil && e.Outcome == Failed {
-		err = os.WriteFile(dst+".reason.txt", []byte(reasonText(e)), 0o640)
-	}
 	if err == nil {
 		err = os.Rename(src, dst)
 	}
 	if err != nil {
 		w.o.Errorf("cannot move %s to %s/: %v", e.File, sub, err)
+		return
 	}
-	delete(w.seen, e.File)
+	if e.Outcome != Failed {
+		return
+	}
+	why := dst + ".reason.txt"
+	err = fsutil.WriteNew(why, []byte(reasonText(e)), 0o640)
+	if err == nil {
+		err = fsutil.SyncPath(filepath.Dir(dst))
+	}
+	if err != nil {
+		w.o.Errorf("moved %s to %s/ but cannot write why: %v", e.File, sub, err)
+	}
 }
 
 // freeName returns p, or p with " (2)", " (3)"… before its extension when
-// p (or its reason file) is taken, creating its folder.
+// p (or its reason file) is taken, creating its folder. It only looks:
+// the caller's rename and fsutil.WriteNew of the reason file take it.
 func freeName(p string) (string, error) {
 	if err := os.MkdirAll(filepath.Dir(p), 0o750); err != nil {
 		return "", err

@@ -226,3 +226,54 @@ func TestWatchFolder(t *testing.T) {
 		t.Fatalf("%d records, want 1", n)
 	}
 }
+
+// Manifest rows without a file of their own in the hot folder: a row
+// listing a file again is refused in the journal while the file is
+// archived and moved to done/; nothing goes to failed/ for it (no reason
+// file without a file), and a row naming no file is left waiting.
+func TestWatchRowsWithoutFile(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	a := archivetest.Open(t, archive.Options{})
+	hot, meta := t.TempDir(), t.TempDir()
+	write(t, hot, "a.pdf", archivetest.MakePDF("Anmeldung", "Hauptstrasse 1"))
+	write(t, meta, "liste.csv", []byte("file;citizen;class\na.pdf;P-7;registration\na.pdf;P-7;registration\nweg.pdf;P-8;registration\n"))
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(filepath.Join(hot, "a.pdf"), old, old)
+	journal := filepath.Join(meta, "journal.jsonl")
+	done := make(chan error, 1)
+	go func() {
+		done <- importer.Watch(ctx, a, importer.WatchOptions{
+			Options:  importer.Options{Dir: hot, Manifest: filepath.Join(meta, "liste.csv"), Journal: journal, Actor: importer1},
+			Interval: 20 * time.Millisecond, Settle: time.Second,
+			Errorf: func(f string, args ...any) { t.Errorf(f, args...) },
+		})
+	}()
+	for {
+		if _, err := os.Stat(filepath.Join(hot, "a.pdf")); err != nil {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatal("a.pdf was not taken")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond) // a few more looks
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(hot, importer.DoneDir, "a.pdf")); err != nil {
+		t.Errorf("done/a.pdf: %v", err)
+	}
+	if ents, err := os.ReadDir(filepath.Join(hot, importer.FailedDir)); len(ents) > 0 || !os.IsNotExist(err) {
+		t.Errorf("failed/ holds %v (%v), want nothing", ents, err)
+	}
+	j, err := os.ReadFile(journal)
+	if err != nil || !strings.Contains(string(j), `"a.pdf#line3"`) || !strings.Contains(string(j), "lists a.pdf again") || strings.Contains(string(j), "weg.pdf") {
+		t.Errorf("journal (%v):\n%s", err, j)
+	}
+	if n, _ := a.Count(context.Background()); n != 1 {
+		t.Fatalf("%d records, want 1", n)
+	}
+}

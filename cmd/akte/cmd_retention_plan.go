@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"akte/archive"
+	"akte/internal/csvcell"
 )
 
 type planOptions struct {
@@ -124,7 +125,7 @@ func writePlanCSV(w io.Writer, rep archive.PlanReport) error {
 	for _, it := range rep.Items {
 		cw.Write([]string{csvDay(it.Earliest), csvDay(it.Latest), csvDay(it.Restricted), string(it.Phase), string(it.Disposition),
 			string(it.Class), string(it.Record), string(it.Citizen), strconv.FormatBool(it.Held), it.Awaiting,
-			strconv.FormatBool(it.Overdue), csvDay(it.LockedUntil), csvText(it.Failure)})
+			strconv.FormatBool(it.Overdue), csvDay(it.LockedUntil), csvcell.Safe(it.Failure)})
 	}
 	cw.Flush()
 	return cw.Error()
@@ -135,12 +136,4 @@ func csvDay(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(time.DateOnly)
-}
-
-// csvText keeps free text from being taken for a formula by a spreadsheet.
-func csvText(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

@@ -108,7 +108,9 @@ func BenchmarkImportOCR(b *testing.B) {
 		// Akte: the import command on the embedded default.
 		data := filepath.Join(dir, fmt.Sprint("data-", time.Now().UnixNano()))
 		cfg := filepath.Join(dir, "akte.yaml")
-		os.WriteFile(cfg, []byte("ocr:\n  mode: \"on\"\n  languages: "+*ocrLang+"\n"), 0o644)
+		if err := os.WriteFile(cfg, []byte("ocr:\n  mode: \"on\"\n  languages: "+*ocrLang+"\n"), 0o644); err != nil {
+			b.Fatal(err)
+		}
 		env := map[string]string{"AKTE_DATA": data, "USER": "bench"}
 		getenv := func(k string) string { return env[k] }
 		var out, errb strings.Builder
@@ -118,7 +120,10 @@ func BenchmarkImportOCR(b *testing.B) {
 		if code != 0 {
 			b.Fatalf("akte import: exit %d: %s", code, errb.String())
 		}
-		reports, _ := filepath.Glob(filepath.Join(data, "imports", "*", "report.csv"))
+		reports, err := filepath.Glob(filepath.Join(data, "imports", "*", "report.csv"))
+		if err != nil || len(reports) != 1 {
+			b.Fatalf("import reports: %v %v, want one", reports, err)
+		}
 		f, err := os.Open(reports[0])
 		if err != nil {
 			b.Fatal(err)

@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -179,7 +180,7 @@ func TestImportKillRerun(t *testing.T) {
 		if row[3] == "yes" {
 			existing++
 		}
-		isBad := strings.Contains(strings.Join(bad, " "), file)
+		isBad := slices.Contains(bad, file)
 		switch {
 		case isBad && (outcome != "failed" || row[8] == ""):
 			t.Errorf("%s: %s %q, want failed with a reason", file, outcome, row[8])
@@ -227,9 +228,6 @@ func TestImportCLI(t *testing.T) {
 	c, data := newCLI(t)
 	c.env["AKTE_OCR"] = "off"
 	dir := t.TempDir()
-	if rep, err := pdfa.Check(context.Background(), archivetest.MakePages(3, 0), nil); err != nil || rep.Pages != 3 {
-		t.Fatalf("the checker counts %v pages of 3 (%v)", rep, err)
-	}
 	pages := 0
 	for name, family := range map[string]string{"a.pdf": "Weiß", "b.pdf": "Groß"} {
 		pdf := archivetest.MakePDFA(t, family)

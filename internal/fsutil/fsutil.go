@@ -39,7 +39,8 @@ func WriteAtomic(path string, data []byte, perm os.FileMode) error {
 }
 
 // WriteNew creates path with data and perm, synced; it never overwrites
-// (an existing path is an error satisfying errors.Is(err, fs.ErrExist)).
+// (an existing path is an error satisfying errors.Is(err, fs.ErrExist)),
+// and removes what it created when writing fails.
 func WriteNew(path string, data []byte, perm os.FileMode) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
 	if err != nil {
@@ -49,7 +50,10 @@ func WriteNew(path string, data []byte, perm os.FileMode) error {
 	if err == nil {
 		err = f.Sync()
 	}
-	return errors.Join(err, f.Close())
+	if err = errors.Join(err, f.Close()); err != nil {
+		os.Remove(path)
+	}
+	return err
 }
 
 // SyncPath flushes a file, or a folder's entries, to disk.
