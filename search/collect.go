@@ -85,6 +85,9 @@ func (ix *Index) collect(ctx context.Context, r index.IndexReader, p *plan, req 
 			next = scoreOnly(s, ids)
 		}
 	}
+	if p.rows != nil {
+		next = p.rows.next(ctx, next)
+	}
 	n, capped := 0, false
 	for {
 		if n%1024 == 0 && ctx.Err() != nil {
@@ -161,7 +164,10 @@ func (ix *Index) unscoredMatches(ctx context.Context, r index.IndexReader, p *pl
 	defer u.Close()
 	uctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(u.DocumentMatchPoolSize()+1, 0), IndexReader: r}
 	var ids []index.IndexInternalID
-	for len(ids) <= max {
+	for n := 1; len(ids) <= max; n++ {
+		if n%4096 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		dm, err := u.Next(uctx)
 		if err != nil {
 			return nil, fmt.Errorf("search: %w", err)
@@ -169,7 +175,9 @@ func (ix *Index) unscoredMatches(ctx context.Context, r index.IndexReader, p *pl
 		if dm == nil {
 			break
 		}
-		ids = append(ids, slices.Clone(dm.IndexInternalID))
+		if p.rows == nil || p.rows.keep(dm.IndexInternalID.Value()) {
+			ids = append(ids, slices.Clone(dm.IndexInternalID))
+		}
 		uctx.DocumentMatchPool.Put(dm)
 	}
 	return ids, nil

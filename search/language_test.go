@@ -187,3 +187,34 @@ func TestHighlight(t *testing.T) {
 		t.Errorf("fragments without Highlight: %+v", res.Hits[0].Fragments)
 	}
 }
+
+// TestTitleWords: the title's words are found like the body's and weigh more; the title is
+// kept as it was for display, and highlights come from the body only.
+func TestTitleWords(t *testing.T) {
+	ix, _ := open(t, nil)
+	fill(t, ix,
+		doc(1, "Hundesteuer Bescheid", "Die Festsetzung für das Jahr erfolgt hiermit."),
+		doc(2, "Schreiben", "Die Hundesteuer für das Jahr wird hiermit festgesetzt."),
+		doc(3, "Antrag auf Wohngeld", "Eingang am Schalter."),
+		doc(4, "Antrag", "Wohngeld wird gewährt."),
+	)
+	if got := find(t, ix, search.Request{Query: "Hundesteuern"}); strings.Join(got, ",") != strings.Join(ids(1, 2), ",") {
+		t.Errorf("Hundesteuern: hits %v, want 1 (title) before 2 (body)", names(got))
+	}
+	if got := find(t, ix, search.Request{Query: `"Antrag auf Wohngeld"`}); strings.Join(got, ",") != id(3) {
+		t.Errorf(`"Antrag auf Wohngeld": hits %v, want 3 (a phrase in the title)`, names(got))
+	}
+	// Title and body are separate values: no phrase across their boundary.
+	if got := find(t, ix, search.Request{Query: `"Antrag Wohngeld"`}); len(got) != 0 {
+		t.Errorf(`"Antrag Wohngeld": hits %v, want none (title's last and body's first word)`, names(got))
+	}
+	res := run(t, ix, search.Request{Query: "Hundesteuer Festsetzung", Highlight: true})
+	if len(res.Hits) != 1 || res.Hits[0].Title != "Hundesteuer Bescheid" {
+		t.Fatalf("Hundesteuer Festsetzung: hits %+v, want 1 titled %q", res.Hits, "Hundesteuer Bescheid")
+	}
+	for _, f := range res.Hits[0].Fragments {
+		if strings.Contains(f.Text, "Hundesteuer") || !strings.Contains(f.Text, "Festsetzung") {
+			t.Errorf("fragment %q: want the body's words only", f.Text)
+		}
+	}
+}

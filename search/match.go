@@ -13,13 +13,13 @@ import (
 )
 
 // Boosts. A match in the exact field is worth twice a German (stemmed) match, so "Müller"
-// ranks documents with "Müller" above those with "Mueller"-like stems; a title match is worth
-// twice a body match; a known name matches the form's names as strongly as the title.
+// ranks documents with "Müller" above those with "Mueller"-like stems; a known name matches
+// the form's names twice as strongly as the text. (A title's words weigh more by repetition:
+// titleRepeat.)
 const (
 	boostGerman = 1
 	boostExact  = 2
-	boostTitle  = 2 // multiplies the above
-	boostNames  = boostExact * boostTitle
+	boostNames  = 2 * boostExact
 )
 
 type fieldSpec struct {
@@ -29,17 +29,14 @@ type fieldSpec struct {
 }
 
 var (
-	// A word or phrase matches the German fields or the exact fields.
+	// A word or phrase matches the German field or the exact field.
 	wordFields = []fieldSpec{
 		{fieldText, analyzerGerman, boostGerman},
-		{fieldTitle, analyzerGerman, boostGerman * boostTitle},
 		{fieldExact, analyzerExact, boostExact},
-		{fieldTitleExact, analyzerExact, boostExact * boostTitle},
 	}
-	// A name matches the exact fields and the form's names only: no stemming.
+	// A name matches the exact field and the form's names only: no stemming.
 	nameFields = []fieldSpec{
 		{fieldExact, analyzerExact, boostExact},
-		{fieldTitleExact, analyzerExact, boostExact * boostTitle},
 		{fieldNames, analyzerExact, boostNames},
 	}
 )
@@ -57,11 +54,10 @@ type termBuilder struct {
 // (punctuation only).
 //
 // A term of several exact tokens — a phrase, or a word the tokenizer splits, like "E-Mail" —
-// must have each pair of adjacent tokens among the pairs of one exact field (body, title or
-// names): exact words, in this order. A
-// term of one token matches the German and exact fields, title and body, as alternatives;
-// under the name rule (see ParseQuery: a capitalised word found in the names field) only the
-// exact fields and the names.
+// must have each pair of adjacent tokens among the pairs of one exact field (title and body,
+// or names): exact words, in this order. A term of one token matches the German and the exact
+// field as alternatives; under the name rule (see ParseQuery: a capitalised word found in the
+// names field) only the exact field and the names.
 func (tb *termBuilder) build(t Term) (query.Query, error) {
 	// Each analysis gets its own copy of the text: token filters change it in place.
 	exact := tb.ix.exact.Analyze([]byte(t.Text))

@@ -2,6 +2,7 @@ package searchcorpus_test
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -10,7 +11,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -47,13 +47,22 @@ func runMix(b *testing.B, docs int) {
 	if dir == "" {
 		dir = b.TempDir()
 	}
-	marker := filepath.Join(dir, "corpus-size")
+	// The marker names the corpus and the index layout it was built with; an index of
+	// another corpus or schema version is thrown away and built again.
+	marker, want := filepath.Join(dir, "corpus-size"), fmt.Sprintf("%d docs, schema %d", docs, search.SchemaVersion)
+	have, _ := os.ReadFile(marker)
+	if string(have) != want {
+		if err := errors.Join(os.Remove(marker), os.RemoveAll(filepath.Join(dir, "index"))); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			b.Fatal(err)
+		}
+	}
 	idx, err := search.Open(filepath.Join(dir, "index"), &search.Options{BatchSize: *benchBatch, ScanLimit: *benchScan})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer idx.Close()
-	if have, _ := os.ReadFile(marker); string(have) != strconv.Itoa(docs) {
+	if string(have) != want {
+		b.Logf("building the index of %s (%s had %q)", want, marker, have)
 		start := time.Now()
 		for i := range docs {
 			if err := idx.Put(ctx, g.Doc(i)); err != nil {
@@ -68,7 +77,9 @@ func runMix(b *testing.B, docs int) {
 		}
 		el := time.Since(start)
 		b.ReportMetric(float64(docs)/el.Seconds(), "index-docs/s")
-		os.WriteFile(marker, []byte(strconv.Itoa(docs)), 0o644)
+		if err := os.WriteFile(marker, []byte(want), 0o644); err != nil {
+			b.Fatal(err)
+		}
 	}
 	// The quiet phase measures the index as a server has it between bulk loads: merged. How
 	// long merging takes after the load is reported.
