@@ -85,9 +85,6 @@ func (ix *Index) collect(ctx context.Context, r index.IndexReader, p *plan, req 
 			next = scoreOnly(s, ids)
 		}
 	}
-	if p.rows != nil {
-		next = p.rows.next(ctx, next)
-	}
 	n, capped := 0, false
 	for {
 		if n%1024 == 0 && ctx.Err() != nil {
@@ -164,10 +161,7 @@ func (ix *Index) unscoredMatches(ctx context.Context, r index.IndexReader, p *pl
 	defer u.Close()
 	uctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(u.DocumentMatchPoolSize()+1, 0), IndexReader: r}
 	var ids []index.IndexInternalID
-	for n := 1; len(ids) <= max; n++ {
-		if n%4096 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
+	for len(ids) <= max {
 		dm, err := u.Next(uctx)
 		if err != nil {
 			return nil, fmt.Errorf("search: %w", err)
@@ -175,9 +169,7 @@ func (ix *Index) unscoredMatches(ctx context.Context, r index.IndexReader, p *pl
 		if dm == nil {
 			break
 		}
-		if p.rows == nil || p.rows.keep(dm.IndexInternalID.Value()) {
-			ids = append(ids, slices.Clone(dm.IndexInternalID))
-		}
+		ids = append(ids, slices.Clone(dm.IndexInternalID))
 		uctx.DocumentMatchPool.Put(dm)
 	}
 	return ids, nil

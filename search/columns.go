@@ -251,14 +251,6 @@ func (c *columns) ord(f int, value []byte) (uint16, error) {
 	return o, nil
 }
 
-// lookup returns the number of value in facet field f, if any segment's columns have it.
-func (c *columns) lookup(f int, value string) (uint16, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	o, ok := c.ords[f][value]
-	return o, ok
-}
-
 // at returns the columns of global document num and its number within them; nil if that
 // segment's columns are not ready. Matches come in ascending order, so the segment is found
 // by stepping forward, with a search for the rest.

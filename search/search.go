@@ -122,10 +122,9 @@ type plan struct {
 	query   query.Query
 	size    int
 	byDate  bool
-	noWords bool       // nothing to score
-	clauses int        // words and filters that must all match
-	rows    *rowFilter // filters checked on the columns of each match; nil if none
-	mark    marker     // what to highlight
+	noWords bool   // nothing to score
+	clauses int    // words and filters that must all match
+	mark    marker // what to highlight
 }
 
 // plan validates req and builds its query against r; nil means nothing can match.
@@ -138,19 +137,13 @@ func (ix *Index) plan(r index.IndexReader, req Request) (*plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	filters, hidden, ok, err := ix.filtersOf(r, req, q, statuses)
+	if err != nil || !ok {
+		return nil, err
+	}
 	must, mustNot, ok, err := ix.terms(r, q, &p.mark)
 	if err != nil || !ok {
 		return nil, err
-	}
-	if len(must) > 0 { // words drive the search; without them, the filters' postings do
-		p.rows = ix.rowFilterFor(r)
-	}
-	filters, hidden, ok, err := ix.filtersOf(r, req, q, statuses, p.rows)
-	if err != nil || !ok {
-		return nil, err
-	}
-	if p.rows != nil && !p.rows.active() {
-		p.rows = nil
 	}
 	bq := bleve.NewBooleanQuery()
 	switch {
@@ -160,9 +153,6 @@ func (ix *Index) plan(r index.IndexReader, req Request) (*plan, error) {
 		// A filter adds the same score to every hit, so the order is unchanged.
 		bq.AddMust(bleve.NewConjunctionQuery(append(must, filters...)...))
 		p.clauses = len(must) + len(filters)
-		if p.rows != nil {
-			p.clauses++
-		}
 	case len(filters) > 0:
 		// No words to score: the filters drive the search, and relevance is meaningless.
 		bq.AddMust(bleve.NewConjunctionQuery(filters...))
@@ -235,9 +225,8 @@ func validate(req Request) (*plan, []string, error) {
 // filtersOf returns the filter queries of req and q, and the statuses to hide; ok is false if
 // nothing can match. Most records are active, so while active ones are to be shown, the
 // other statuses are excluded (short postings lists) rather than the visible ones required
-// (one entry per document). With rows, the class, source and date filters go there instead
-// of becoming queries; citizens (a few documents each) stay postings.
-func (ix *Index) filtersOf(r index.IndexReader, req Request, q *Query, statuses []string, rows *rowFilter) (filters []query.Query, hidden []string, ok bool, err error) {
+// (one entry per document).
+func (ix *Index) filtersOf(r index.IndexReader, req Request, q *Query, statuses []string) (filters []query.Query, hidden []string, ok bool, err error) {
 	if len(statuses) == 0 {
 		return nil, nil, false, nil
 	}
@@ -254,13 +243,7 @@ func (ix *Index) filtersOf(r index.IndexReader, req Request, q *Query, statuses 
 		field string
 		vals  []string
 	}{{fieldCitizen, req.Citizen}, {fieldCitizen, q.Citizens}, {fieldClass, req.Class}, {fieldClass, q.Classes}, {fieldSource, req.Source}} {
-		switch {
-		case len(f.vals) == 0:
-		case rows != nil && f.field != fieldCitizen:
-			if !rows.keyword(ix.cols, f.field, f.vals) {
-				return nil, nil, false, nil
-			}
-		default:
+		if len(f.vals) > 0 {
 			filters = append(filters, anyTerm(f.field, f.vals))
 		}
 	}
@@ -278,10 +261,6 @@ func (ix *Index) filtersOf(r index.IndexReader, req Request, q *Query, statuses 
 		if !d.IsZero() && (d.Before(minDate) || d.After(maxDate)) {
 			return nil, nil, false, fmt.Errorf("search: %w: dates must lie between %d and %d", ErrInvalid, minDate.Year(), maxDate.Year()-1)
 		}
-	}
-	if rows != nil {
-		rows.dates(from, to)
-		return filters, hidden, true, nil
 	}
 	dq, err := dateFilter(r, from, to)
 	if err != nil {
