@@ -63,9 +63,9 @@ const (
 //     keeps "Müller" apart from "Müll" and lets "Mueller" match "Müller".
 //   - Title and body share these two fields; the title's words are indexed titleRepeat
 //     times (its weight) and the title is stored on its own for display. A word is then two
-//     postings lists, not four: the cost of a search that intersects frequent words is per
-//     list passed (schema version 2 had separate title fields; at a million documents its
-//     two-word and filtered searches spent most of their time in the title lists too).
+//     postings lists, not four, and a search that intersects frequent words pays per list
+//     passed: schema version 2 had title fields of their own; at a million documents this
+//     took the full-text mix from 7.1 / 99 ms (p50 / p99) to 5.6 / 74 ms.
 //   - No field keeps term vectors (positions and offsets). Phrases are matched on the pairs
 //     in the exact fields instead: "mit freundlichen Grüßen" is the two pair terms "mit
 //     freundlichen" and "freundlichen gruessen". A phrase of frequent words then reads two short postings lists
