@@ -3,6 +3,7 @@ package search_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"akte/search"
 )
@@ -215,6 +216,32 @@ func TestTitleWords(t *testing.T) {
 	for _, f := range res.Hits[0].Fragments {
 		if strings.Contains(f.Text, "Hundesteuer") || !strings.Contains(f.Text, "Festsetzung") {
 			t.Errorf("fragment %q: want the body's words only", f.Text)
+		}
+	}
+}
+
+// TestFiltersDoNotReorder: a filter every hit passes leaves hits, scores and order as they
+// were — a date range as postings had added a score that differed from document to document.
+func TestFiltersDoNotReorder(t *testing.T) {
+	ix, _ := open(t, nil)
+	docs := corpus()
+	for i := range docs { // dates from 1995 to 2024, some on the same day
+		docs[i].Date = day(1995+i*i%30, time.Month(1+i%12), 1+i%3)
+	}
+	fill(t, ix, docs...)
+	for _, q := range []string{"Antrag", "Reisepass Antrag", "Müller"} {
+		plain := run(t, ix, search.Request{Query: q})
+		for _, f := range []string{" von:1990-01-01", " bis:2030-12-31", " von:1990-02-03 bis:2030-12-31 klasse:correspondence"} {
+			res := run(t, ix, search.Request{Query: q + f})
+			if len(res.Hits) != len(plain.Hits) {
+				t.Fatalf("%q: %d hits, without the filter %d", q+f, len(res.Hits), len(plain.Hits))
+			}
+			for i := range res.Hits {
+				if res.Hits[i].ID != plain.Hits[i].ID || res.Hits[i].Score != plain.Hits[i].Score {
+					t.Errorf("%q: hit %d is %s (%.4f), without the filter %s (%.4f)", q+f, i,
+						res.Hits[i].ID, res.Hits[i].Score, plain.Hits[i].ID, plain.Hits[i].Score)
+				}
+			}
 		}
 	}
 }

@@ -150,7 +150,11 @@ func (ix *Index) plan(r index.IndexReader, req Request) (*plan, error) {
 	case len(must) > 0:
 		// Filters join the words in one conjunction, which skips ahead on the most selective
 		// list; Bleve's boolean filter clause instead tests every document the words match.
-		// A filter adds the same score to every hit, so the order is unchanged.
+		// Filters weigh nothing (scoreless): a date range matches each document by one of
+		// many prefix-coded terms, each with its own IDF, and reordered the words' hits.
+		for _, f := range filters {
+			scoreless(f)
+		}
 		bq.AddMust(bleve.NewConjunctionQuery(append(must, filters...)...))
 		p.clauses = len(must) + len(filters)
 	case len(filters) > 0:
@@ -358,6 +362,18 @@ func (ix *Index) terms(r index.IndexReader, q *Query, mark *marker) (must, mustN
 }
 
 // anyTerm matches documents whose keyword field has any of vals.
+// scoreless sets the boost of q's leaf queries to 0, so that q adds nothing to a score.
+func scoreless(q query.Query) {
+	switch q := q.(type) {
+	case *query.DisjunctionQuery:
+		for _, d := range q.Disjuncts {
+			scoreless(d)
+		}
+	case query.BoostableQuery:
+		q.SetBoost(0)
+	}
+}
+
 func anyTerm(field string, vals []string) query.Query {
 	qs := make([]query.Query, len(vals))
 	for i, v := range vals {
