@@ -150,11 +150,9 @@ func (ix *Index) plan(r index.IndexReader, req Request) (*plan, error) {
 	case len(must) > 0:
 		// Filters join the words in one conjunction, which skips ahead on the most selective
 		// list; Bleve's boolean filter clause instead tests every document the words match.
-		// Filters weigh nothing (scoreless): a date range matches each document by one of
-		// many prefix-coded terms, each with its own IDF, and reordered the words' hits.
-		for _, f := range filters {
-			scoreless(f)
-		}
+		// Filters weigh nothing (boost 0, see anyTerm and dateFilter): a date range matches
+		// each document by one of many prefix-coded terms, each with its own IDF, and had
+		// reordered the words' hits.
 		bq.AddMust(bleve.NewConjunctionQuery(append(must, filters...)...))
 		p.clauses = len(must) + len(filters)
 	case len(filters) > 0:
@@ -289,6 +287,7 @@ func dateFilter(r index.IndexReader, from, to time.Time) (query.Query, error) {
 		incl, excl := true, false
 		dq := bleve.NewDateRangeInclusiveQuery(a, b, &incl, &excl)
 		dq.SetField(fieldDate)
+		dq.SetBoost(0) // a filter, like anyTerm
 		return dq
 	}
 	yearStart := func(y int) time.Time { return time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC) }
@@ -361,24 +360,14 @@ func (ix *Index) terms(r index.IndexReader, q *Query, mark *marker) (must, mustN
 	return must, mustNot, words == 0 || len(must) > 0, nil
 }
 
-// anyTerm matches documents whose keyword field has any of vals.
-// scoreless sets the boost of q's leaf queries to 0, so that q adds nothing to a score.
-func scoreless(q query.Query) {
-	switch q := q.(type) {
-	case *query.DisjunctionQuery:
-		for _, d := range q.Disjuncts {
-			scoreless(d)
-		}
-	case query.BoostableQuery:
-		q.SetBoost(0)
-	}
-}
-
+// anyTerm matches documents whose keyword field has any of vals. It is a filter and adds
+// nothing to a hit's score (boost 0).
 func anyTerm(field string, vals []string) query.Query {
 	qs := make([]query.Query, len(vals))
 	for i, v := range vals {
 		tq := bleve.NewTermQuery(v)
 		tq.SetField(field)
+		tq.SetBoost(0)
 		qs[i] = tq
 	}
 	if len(qs) == 1 {
