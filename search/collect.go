@@ -60,8 +60,8 @@ func (ix *Index) collect(ctx context.Context, r index.IndexReader, p *plan, req 
 	var date int64
 	visit := func(field string, term []byte) {
 		if field == fieldDate {
-			if pc := numeric.PrefixCoded(term); isShift0(pc) {
-				date, _ = pc.Int64()
+			if d, ok := dateValue(term); ok {
+				date = d
 			}
 			return
 		}
@@ -195,9 +195,15 @@ func scoreOnly(s search.Searcher, ids []index.IndexInternalID) func(*search.Sear
 	}
 }
 
-func isShift0(pc numeric.PrefixCoded) bool {
-	s, err := pc.Shift()
-	return err == nil && s == 0
+// dateValue decodes a date field's doc value term: the date in Unix nanoseconds if term is
+// its full-precision (shift 0) term, the others being the coarser terms for ranges.
+func dateValue(term []byte) (int64, bool) {
+	pc := numeric.PrefixCoded(term)
+	if s, err := pc.Shift(); err != nil || s != 0 {
+		return 0, false
+	}
+	d, err := pc.Int64()
+	return d, err == nil
 }
 
 // loadedHit is a hit with its stored body text, for highlighting.

@@ -8,7 +8,6 @@ import (
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
-	"github.com/blevesearch/bleve/v2/numeric"
 	index "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
@@ -200,8 +199,8 @@ func (c *columns) build(col *segColumns, seg segment.Segment) {
 	}
 	visit := func(field string, term []byte) {
 		if field == fieldDate {
-			if pc := numeric.PrefixCoded(term); isShift0(pc) {
-				col.date[doc], _ = pc.Int64()
+			if d, ok := dateValue(term); ok {
+				col.date[doc] = d
 			}
 			return
 		}
