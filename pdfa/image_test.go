@@ -534,7 +534,7 @@ func TestImgTurn(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s %d: %v", c.name, turn, err)
 			}
-			want := pdfw.FromImage(imgTurnedRGBA(c.m, turn))
+			want := pdfw.FromImage(turnedInto(c.m, turn, image.NewRGBA))
 			if c.img.Gray {
 				want = pdfw.FromImage(turned(c.m, turn))
 			}
@@ -558,28 +558,4 @@ func TestImgTurn(t *testing.T) {
 			t.Errorf("jpeg %d: %dx%d DCT %v grey %v: %v", turn, got.Width, got.Height, got.DCT, got.Gray, err)
 		}
 	}
-}
-
-// imgTurnedRGBA is img turned clockwise by turn degrees (90, 180, 270).
-func imgTurnedRGBA(img image.Image, turn int) *image.RGBA {
-	b := img.Bounds()
-	w, h := b.Dx(), b.Dy()
-	out := image.NewRGBA(image.Rect(0, 0, h, w))
-	if turn == 180 {
-		out = image.NewRGBA(image.Rect(0, 0, w, h))
-	}
-	for y := range h {
-		for x := range w {
-			c := img.At(b.Min.X+x, b.Min.Y+y)
-			switch turn {
-			case 90:
-				out.Set(h-1-y, x, c)
-			case 180:
-				out.Set(w-1-x, h-1-y, c)
-			default:
-				out.Set(y, w-1-x, c)
-			}
-		}
-	}
-	return out
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"image/color"
 	"image/draw"
 	"image/jpeg"
 	"os"
@@ -367,16 +366,20 @@ func parseFailed(t *testing.T, err error) bool {
 }
 
 // turned is img in grey, turned clockwise by turn degrees (90, 180, 270).
-func turned(img image.Image, turn int) *image.Gray {
+func turned(img image.Image, turn int) *image.Gray { return turnedInto(img, turn, image.NewGray) }
+
+// turnedInto is img turned clockwise by turn degrees (90, 180, 270), drawn into a new image
+// that newImage makes for the turned bounds (which converts the colours).
+func turnedInto[T draw.Image](img image.Image, turn int, newImage func(image.Rectangle) T) T {
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
-	out := image.NewGray(image.Rect(0, 0, h, w))
+	out := newImage(image.Rect(0, 0, h, w))
 	if turn == 180 {
-		out = image.NewGray(image.Rect(0, 0, w, h))
+		out = newImage(image.Rect(0, 0, w, h))
 	}
 	for y := range h {
 		for x := range w {
-			c := color.GrayModel.Convert(img.At(b.Min.X+x, b.Min.Y+y))
+			c := img.At(b.Min.X+x, b.Min.Y+y)
 			switch turn {
 			case 90:
 				out.Set(h-1-y, x, c)
