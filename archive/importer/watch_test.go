@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -92,8 +93,6 @@ func encryptedPDF(t *testing.T) []byte {
 // failed/ beside a reason file saying what is wrong with it, the good ones
 // are archived (PDF/A) and in done/, and the folder is left empty.
 func TestWatchBadInputs(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
 	a := archivetest.Open(t, archive.Options{Converter: archive.PDFA{}})
 	hot := t.TempDir()
 	tiff := append([]byte("II*\x00\x08\x00\x00\x00"), bytes.Repeat([]byte{0xde, 0xad, 0xbe, 0xef}, 64)...)
@@ -124,35 +123,15 @@ func TestWatchBadInputs(t *testing.T) {
 	filepath.Walk(hot, func(p string, _ os.FileInfo, _ error) error { return os.Chtimes(p, old, old) })
 
 	var errs []string
-	done := make(chan error, 1)
-	go func() {
-		done <- importer.Watch(ctx, a, importer.WatchOptions{
-			Options:  importer.Options{Dir: hot, Journal: filepath.Join(t.TempDir(), "journal.jsonl"), Actor: importer1},
-			Interval: 20 * time.Millisecond, Settle: time.Second,
-			Errorf: func(f string, args ...any) { errs = append(errs, f) },
-		})
-	}()
-	for left := -1; left != 0; {
-		if ctx.Err() != nil {
-			t.Fatalf("the hot folder still holds %d files", left)
-		}
-		time.Sleep(50 * time.Millisecond)
-		left = 0
-		for name := range bad {
-			if _, err := os.Stat(filepath.Join(hot, name)); err == nil {
-				left++
-			}
-		}
-		for name := range good {
-			if _, err := os.Stat(filepath.Join(hot, name)); err == nil {
-				left++
-			}
-		}
+	var names []string
+	for name := range bad {
+		names = append(names, name)
 	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
+	for name := range good {
+		names = append(names, name)
 	}
+	watchUntilTaken(t, 2*time.Minute, a, importer.Options{Dir: hot, Journal: filepath.Join(t.TempDir(), "journal.jsonl"), Actor: importer1},
+		func(f string, args ...any) { errs = append(errs, f) }, names...)
 	if len(errs) > 0 {
 		t.Errorf("watch reported trouble: %v", errs)
 	}
@@ -187,8 +166,6 @@ func TestWatchBadInputs(t *testing.T) {
 // A folder row in the hot folder: taken once all its files have settled,
 // archived as one document, and moved to done/ whole.
 func TestWatchFolder(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
 	a := archivetest.Open(t, archive.Options{Converter: archive.PDFA{}})
 	hot, meta := t.TempDir(), t.TempDir()
 	write(t, hot, "mappe/seite1.png", scanPNG(t, 20))
@@ -196,27 +173,8 @@ func TestWatchFolder(t *testing.T) {
 	write(t, meta, "liste.csv", []byte("file;citizen;class\nmappe;P-7;registration\n"))
 	old := time.Now().Add(-time.Hour)
 	filepath.Walk(hot, func(p string, _ os.FileInfo, _ error) error { return os.Chtimes(p, old, old) })
-	done := make(chan error, 1)
-	go func() {
-		done <- importer.Watch(ctx, a, importer.WatchOptions{
-			Options:  importer.Options{Dir: hot, Manifest: filepath.Join(meta, "liste.csv"), Journal: filepath.Join(meta, "journal.jsonl"), Actor: importer1},
-			Interval: 20 * time.Millisecond, Settle: time.Second,
-			Errorf: func(f string, args ...any) { t.Errorf(f, args...) },
-		})
-	}()
-	for {
-		if _, err := os.Stat(filepath.Join(hot, "mappe")); err != nil {
-			break
-		}
-		if ctx.Err() != nil {
-			t.Fatal("the folder was not taken")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
+	watchUntilTaken(t, time.Minute, a, importer.Options{Dir: hot, Manifest: filepath.Join(meta, "liste.csv"), Journal: filepath.Join(meta, "journal.jsonl"), Actor: importer1},
+		t.Errorf, "mappe")
 	for _, f := range []string{"seite1.png", "seite2.png"} {
 		if _, err := os.Stat(filepath.Join(hot, importer.DoneDir, "mappe", f)); err != nil {
 			t.Errorf("done/mappe/%s: %v", f, err)
@@ -232,8 +190,6 @@ func TestWatchFolder(t *testing.T) {
 // archived and moved to done/; nothing goes to failed/ for it (no reason
 // file without a file), and a row naming no file is left waiting.
 func TestWatchRowsWithoutFile(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
 	a := archivetest.Open(t, archive.Options{})
 	hot, meta := t.TempDir(), t.TempDir()
 	write(t, hot, "a.pdf", archivetest.MakePDF("Anmeldung", "Hauptstrasse 1"))
@@ -241,28 +197,8 @@ func TestWatchRowsWithoutFile(t *testing.T) {
 	old := time.Now().Add(-time.Hour)
 	os.Chtimes(filepath.Join(hot, "a.pdf"), old, old)
 	journal := filepath.Join(meta, "journal.jsonl")
-	done := make(chan error, 1)
-	go func() {
-		done <- importer.Watch(ctx, a, importer.WatchOptions{
-			Options:  importer.Options{Dir: hot, Manifest: filepath.Join(meta, "liste.csv"), Journal: journal, Actor: importer1},
-			Interval: 20 * time.Millisecond, Settle: time.Second,
-			Errorf: func(f string, args ...any) { t.Errorf(f, args...) },
-		})
-	}()
-	for {
-		if _, err := os.Stat(filepath.Join(hot, "a.pdf")); err != nil {
-			break
-		}
-		if ctx.Err() != nil {
-			t.Fatal("a.pdf was not taken")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	time.Sleep(100 * time.Millisecond) // a few more looks
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
+	watchUntilTaken(t, time.Minute, a, importer.Options{Dir: hot, Manifest: filepath.Join(meta, "liste.csv"), Journal: journal, Actor: importer1},
+		t.Errorf, "a.pdf")
 	if _, err := os.Stat(filepath.Join(hot, importer.DoneDir, "a.pdf")); err != nil {
 		t.Errorf("done/a.pdf: %v", err)
 	}
@@ -275,5 +211,37 @@ func TestWatchRowsWithoutFile(t *testing.T) {
 	}
 	if n, _ := a.Count(context.Background()); n != 1 {
 		t.Fatalf("%d records, want 1", n)
+	}
+}
+
+// watchUntilTaken runs Watch over o.Dir (looking every 20 ms, files settled after 1 s) until
+// none of names is left there, lets it look a few more times, and stops it: Watch must end
+// without error, all within timeout. errorf gets what Watch reports along the way.
+func watchUntilTaken(t *testing.T, timeout time.Duration, a *archive.Archive, o importer.Options, errorf func(string, ...any), names ...string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- importer.Watch(ctx, a, importer.WatchOptions{Options: o, Interval: 20 * time.Millisecond, Settle: time.Second, Errorf: errorf})
+	}()
+	left := slices.Clone(names)
+	for {
+		left = slices.DeleteFunc(left, func(name string) bool {
+			_, err := os.Stat(filepath.Join(o.Dir, name))
+			return err != nil
+		})
+		if len(left) == 0 {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("the hot folder still holds %v", left)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond) // a few more looks
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }
