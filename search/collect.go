@@ -85,9 +85,20 @@ func (ix *Index) collect(ctx context.Context, r index.IndexReader, p *plan, req 
 			next = scoreOnly(s, ids)
 		}
 	}
+	// Phrases are checked on the stored text (phrase.go). With facets every match counts, so
+	// each is checked as it comes; without, only the best candidates are, from the top of the
+	// ranking down, until the page is full.
+	var phrases *phraseChecker
+	late := false
+	if len(p.checks) > 0 {
+		phrases = newPhraseChecker(ix, r, p.checks)
+		if late = fc == nil && !p.checkEach; late {
+			keep = min(4*keep+32, ix.opts.ScanLimit)
+		}
+	}
 	n, capped := 0, false
-	for {
-		if n%1024 == 0 && ctx.Err() != nil {
+	for seen := 0; ; seen++ {
+		if seen%256 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		dm, err := next(sctx)
@@ -99,6 +110,21 @@ func (ix *Index) collect(ctx context.Context, r index.IndexReader, p *plan, req 
 		}
 		if dm == nil {
 			break
+		}
+		if phrases != nil && !late {
+			if phrases.exhausted() {
+				capped = true
+				sctx.DocumentMatchPool.Put(dm)
+				break
+			}
+			ok, err := phrases.passes(dm)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				sctx.DocumentMatchPool.Put(dm)
+				continue
+			}
 		}
 		if dv != nil {
 			date = 0
@@ -127,6 +153,17 @@ func (ix *Index) collect(ctx context.Context, r index.IndexReader, p *plan, req 
 
 	out := &Result{Hits: []Hit{}, Total: n, Capped: capped}
 	page := h.sorted()
+	if late {
+		var again bool
+		if page, again, err = checkBest(phrases, page, req.From+p.size, out); err != nil || again {
+			if err != nil {
+				return nil, err
+			}
+			q := *p
+			q.checkEach = true
+			return ix.collect(ctx, r, &q, req)
+		}
+	}
 	for _, e := range page[min(req.From, len(page)):] {
 		hit, err := loadHit(r, e.dm, req.Highlight)
 		if err != nil {
@@ -141,6 +178,35 @@ func (ix *Index) collect(ctx context.Context, r index.IndexReader, p *plan, req 
 		out.Facets = fc.result()
 	}
 	return out, nil
+}
+
+// checkBest checks the phrases of the candidates on page, best first, and returns those that
+// hold them. If page held every candidate (out.Total of them, not capped), all are checked
+// and out.Total is exact; otherwise checking stops when want pass, and out.Total is how many
+// did, a lower bound (out.Capped). again asks for the search to be run with every candidate
+// checked as it comes: fewer than want of the best candidates held the phrases, and there
+// were others.
+func checkBest(pc *phraseChecker, page []entry, want int, out *Result) (pass []entry, again bool, err error) {
+	whole := !out.Capped && out.Total == len(page)
+	checked := 0
+	for _, e := range page {
+		if !whole && len(pass) == want || pc.exhausted() {
+			break
+		}
+		ok, err := pc.passes(e.dm)
+		if err != nil {
+			return nil, false, err
+		}
+		checked++
+		if ok {
+			pass = append(pass, e)
+		}
+	}
+	if !whole && len(pass) < want && checked == len(page) {
+		return nil, true, nil
+	}
+	out.Total, out.Capped = len(pass), !whole || checked < len(page)
+	return pass, false, nil
 }
 
 // fewMatches: up to this many matches, a search of several clauses is scored only where it

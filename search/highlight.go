@@ -88,17 +88,10 @@ func (m *marker) spans(ix *Index, text string) []Span {
 		if m.exact[string(t.Term)] {
 			add(t.Start, t.End)
 		}
-	next:
 		for _, seq := range m.seqs {
-			if i+len(seq) > len(exact) {
-				continue
+			if seqAt(exact, i, seq) {
+				add(t.Start, exact[i+len(seq)-1].End)
 			}
-			for k, w := range seq {
-				if string(exact[i+k].Term) != w {
-					continue next
-				}
-			}
-			add(t.Start, exact[i+len(seq)-1].End)
 		}
 	}
 	if len(m.german) > 0 {

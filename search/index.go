@@ -20,12 +20,21 @@ import (
 	"akte/internal/fsutil"
 )
 
+// GCPercent is the garbage collector's target (Go's GOGC) akte runs with unless GOGC is set.
+// Indexing allocates a great deal — tokens, term maps, segments — and with Go's default of 100
+// about a tenth of its CPU went to collecting; 200 costs more memory between collections
+// (indexing 100,000 documents: 828 documents/s with 100, 903 with 200).
+const GCPercent = 200
+
 // Options tune an Index. A nil *Options, and any zero field, mean the defaults.
 type Options struct {
-	BatchSize    int           // documents per batch; default 500
+	// BatchSize is the most documents in one batch; default 5,000. Batches are that large only
+	// in bulk (reindex, imports): each becomes a segment, and larger segments are cheaper to
+	// build and to merge (indexing 100,000 documents: 717 documents/s with 500, 828 with 5,000).
+	BatchSize    int
 	BatchBytes   int           // text bytes per batch; default 32 MiB
 	FlushDelay   time.Duration // longest wait before a partial batch is committed; default 100 ms
-	QueueSize    int           // operations that may wait for the writer; default 2×BatchSize
+	QueueSize    int           // operations that may wait for the writer; default 1,000
 	MaxTextBytes int           // bytes of Doc.Text indexed; the rest is not searchable; default 1 MiB
 	LockTimeout  time.Duration // how long Open waits for another holder of the directory; default 2 s
 	// ScanLimit is how many matching documents one search looks at before it stops (see
@@ -40,7 +49,7 @@ func (o *Options) withDefaults() Options {
 		r = *o
 	}
 	if r.BatchSize <= 0 {
-		r.BatchSize = 500
+		r.BatchSize = 5000
 	}
 	if r.BatchBytes <= 0 {
 		r.BatchBytes = 32 << 20
@@ -49,7 +58,7 @@ func (o *Options) withDefaults() Options {
 		r.FlushDelay = 100 * time.Millisecond
 	}
 	if r.QueueSize <= 0 {
-		r.QueueSize = 2 * r.BatchSize
+		r.QueueSize = 1000
 	}
 	if r.MaxTextBytes <= 0 {
 		r.MaxTextBytes = 1 << 20

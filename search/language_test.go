@@ -246,3 +246,39 @@ func TestFiltersDoNotReorder(t *testing.T) {
 		}
 	}
 }
+
+// TestPhraseOrder: the index keeps no positions; a phrase is its words, their order checked
+// on the stored title, body and names. The check is exact where pairs had not been: a phrase
+// of three words does not match its two pairs apart.
+func TestPhraseOrder(t *testing.T) {
+	ix, _ := open(t, nil)
+	named := func(d search.Doc, names ...string) search.Doc { d.Names = names; return d }
+	fill(t, ix,
+		doc(1, "Brief", "Antrag auf Ausstellung eines Reisepasses."),
+		doc(2, "Brief", "Der Antrag auf Verlängerung liegt vor; wir warten auf Ausstellung der Urkunde."),
+		doc(3, "Brief", "Ausstellung auf Antrag eines Reisepasses."),
+		named(doc(4, "Anmeldung", "Die Anmeldung liegt vor."), "Anna Maria Weiß"),
+		doc(5, "Anna Maria", "Weiß ist die Farbe des Formulars."),
+		doc(6, "Antrag auf Ausstellung", "Eingang am Schalter."),
+		named(doc(7, "Vollmacht", "Vollmacht für Anna."), "Maria Weiß", "Anna Schulz"),
+	)
+	for _, tc := range []struct {
+		query string
+		want  []int
+	}{
+		{`"Antrag auf Ausstellung"`, []int{1, 6}},     // 2 has both pairs apart, 3 the words
+		{`"auf Ausstellung"`, []int{1, 2, 6}},         // 2 has this pair
+		{`"Ausstellung eines Reisepasses"`, []int{1}}, // 3: "Antrag eines Reisepasses"
+		{`"Anna Maria Weiß"`, []int{4}},               // names; 5 splits title and body
+		{`"Anna Weiß"`, nil},                          // 7: two names, no name "Anna Weiß"
+		{`"Maria Weiss"`, []int{4, 7}},                // folded, within one name
+		{`Antrag -"auf Ausstellung"`, []int{3}},       // 2 excluded by the pair, 3 kept
+		{`Reisepasses -"Antrag auf Ausstellung"`, []int{3}},
+		{`"liegt vor" "Antrag auf"`, []int{2}}, // two phrases
+	} {
+		got := find(t, ix, search.Request{Query: tc.query})
+		if !sameSet(got, ids(tc.want...)) {
+			t.Errorf("%q: hits %v, want %v", tc.query, names(got), tc.want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package search
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -41,23 +42,28 @@ var (
 	}
 )
 
-// termBuilder turns parsed terms into Bleve queries, and notes in mark what to highlight. The
-// name rule looks names up in reader, the search's snapshot.
+// termBuilder turns parsed terms into Bleve queries, notes in mark what to highlight and in
+// checks the phrases whose word order the collector checks. The name rule looks names up in
+// reader, the search's snapshot.
 type termBuilder struct {
 	ix     *Index
 	reader index.IndexReader
 	names  index.FieldDictContains // from reader, when it offers one; opened on first use
 	mark   *marker
+	checks []phraseCheck
 }
 
 // build returns the query for one term, or nil if it has nothing to search for in it
 // (punctuation only).
 //
 // A term of several exact tokens — a phrase, or a word the tokenizer splits, like "E-Mail" —
-// must have each pair of adjacent tokens among the pairs of one exact field (title and body,
-// or names): exact words, in this order. A term of one token matches the German and the exact
-// field as alternatives; under the name rule (see ParseQuery: a capitalised word found in the
-// names field) only the exact field and the names.
+// matches exact words in this order: in the names, as the pairs of adjacent tokens; in title
+// or body, as all its tokens in the exact field, and the collector checks their order on the
+// stored text (phrase.go). An excluded phrase excludes by the names' pairs here and by that
+// check in the collector: excluding documents that merely hold its words would exclude too
+// much. A term of one token matches the German and the exact field as alternatives; under the
+// name rule (see ParseQuery: a capitalised word found in the names field) only the exact field
+// and the names.
 func (tb *termBuilder) build(t Term) (query.Query, error) {
 	// Each analysis gets its own copy of the text: token filters change it in place.
 	exact := tb.ix.exact.Analyze([]byte(t.Text))
@@ -73,22 +79,21 @@ func (tb *termBuilder) build(t Term) (query.Query, error) {
 		if !t.Exclude {
 			tb.mark.seqs = append(tb.mark.seqs, seq)
 		}
-		var alts []query.Query
-		for _, f := range nameFields { // the exact fields
-			pairs := make([]query.Query, len(seq)-1)
-			for i := range pairs {
-				q := bleve.NewTermQuery(seq[i] + " " + seq[i+1])
-				q.SetField(f.name)
-				q.SetBoost(f.boost)
-				pairs[i] = q
-			}
-			if len(pairs) == 1 {
-				alts = append(alts, pairs[0])
-			} else {
-				alts = append(alts, bleve.NewConjunctionQuery(pairs...))
+		tb.checks = append(tb.checks, phraseCheck{seq: seq, exclude: t.Exclude})
+		names := make([]query.Query, len(seq)-1)
+		for i := range names {
+			names[i] = fieldTerm(fieldNames, seq[i]+" "+seq[i+1], boostNames)
+		}
+		if t.Exclude {
+			return conjunction(names), nil
+		}
+		var words []query.Query
+		for i, w := range seq {
+			if !slices.Contains(seq[:i], w) {
+				words = append(words, fieldTerm(fieldExact, w, boostExact))
 			}
 		}
-		return bleve.NewDisjunctionQuery(alts...), nil
+		return bleve.NewDisjunctionQuery(conjunction(names), conjunction(words)), nil
 	}
 	name, err := tb.isName(t.Text)
 	if err != nil {
@@ -108,15 +113,28 @@ func (tb *termBuilder) build(t Term) (query.Query, error) {
 		if len(toks) != 1 { // German analysis drops stop words
 			continue
 		}
-		q := bleve.NewTermQuery(string(toks[0].Term))
-		q.SetField(f.name)
-		q.SetBoost(f.boost)
-		qs = append(qs, q)
+		qs = append(qs, fieldTerm(f.name, string(toks[0].Term), f.boost))
 	}
 	if !t.Exclude {
 		tb.mark.add(exact, german)
 	}
 	return bleve.NewDisjunctionQuery(qs...), nil
+}
+
+// fieldTerm is the query for term in field, weighing boost.
+func fieldTerm(field, term string, boost float64) query.Query {
+	q := bleve.NewTermQuery(term)
+	q.SetField(field)
+	q.SetBoost(boost)
+	return q
+}
+
+// conjunction matches what all of qs match; one query stands for itself.
+func conjunction(qs []query.Query) query.Query {
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return bleve.NewConjunctionQuery(qs...)
 }
 
 // isName applies the name rule (see build) to a word or phrase.

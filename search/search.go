@@ -122,9 +122,12 @@ type plan struct {
 	query   query.Query
 	size    int
 	byDate  bool
-	noWords bool   // nothing to score
-	clauses int    // words and filters that must all match
-	mark    marker // what to highlight
+	noWords bool          // nothing to score
+	clauses int           // words and filters that must all match
+	mark    marker        // what to highlight
+	checks  []phraseCheck // phrases whose word order each match must pass (phrase.go)
+	// checkEach: check the phrases of every match as it comes, not only of the best.
+	checkEach bool
 }
 
 // plan validates req and builds its query against r; nil means nothing can match.
@@ -141,7 +144,7 @@ func (ix *Index) plan(r index.IndexReader, req Request) (*plan, error) {
 	if err != nil || !ok {
 		return nil, err
 	}
-	must, mustNot, ok, err := ix.terms(r, q, &p.mark)
+	must, mustNot, ok, err := ix.terms(r, q, p)
 	if err != nil || !ok {
 		return nil, err
 	}
@@ -338,8 +341,8 @@ func dateFilter(r index.IndexReader, from, to time.Time) (query.Query, error) {
 // terms returns the queries for the words and phrases of q that must and must not match; ok
 // is false if nothing can match. Words with nothing searchable in them, like "&", are left
 // out; if every word is, nothing matches (rather than everything).
-func (ix *Index) terms(r index.IndexReader, q *Query, mark *marker) (must, mustNot []query.Query, ok bool, err error) {
-	tb := &termBuilder{ix: ix, reader: r, mark: mark}
+func (ix *Index) terms(r index.IndexReader, q *Query, p *plan) (must, mustNot []query.Query, ok bool, err error) {
+	tb := &termBuilder{ix: ix, reader: r, mark: &p.mark}
 	words := 0
 	for _, t := range q.Terms {
 		tq, err := tb.build(t)
@@ -357,6 +360,7 @@ func (ix *Index) terms(r index.IndexReader, q *Query, mark *marker) (must, mustN
 			must = append(must, tq)
 		}
 	}
+	p.checks = tb.checks
 	return must, mustNot, words == 0 || len(must) > 0, nil
 }
 

@@ -22,17 +22,21 @@ type wordsTokenizer struct{}
 
 func (wordsTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	out := make(analysis.TokenStream, 0, len(input)/6)
-	start, pos := -1, 0
-	letters := false
-	emit := func(end int) {
-		pos++
+	eachWord(input, func(start, end int, letters bool) {
 		typ := analysis.Numeric
 		if letters {
 			typ = analysis.AlphaNumeric
 		}
-		out = append(out, &analysis.Token{Term: input[start:end:end], Start: start, End: end, Position: pos, Type: typ})
-		start, letters = -1, false
-	}
+		out = append(out, &analysis.Token{Term: input[start:end:end], Start: start, End: end, Position: len(out) + 1, Type: typ})
+	})
+	return out
+}
+
+// eachWord calls word with the byte range of each word of input, in order, and whether it
+// holds a letter (or only digits).
+func eachWord(input []byte, word func(start, end int, letters bool)) {
+	start := -1
+	letters := false
 	for i := 0; i < len(input); {
 		r, n := rune(input[i]), 1
 		if r >= utf8.RuneSelf {
@@ -47,14 +51,14 @@ func (wordsTokenizer) Tokenize(input []byte) analysis.TokenStream {
 		case start >= 0 && joins(r, input[:i], input[i+n:]):
 			// stays inside the word
 		case start >= 0:
-			emit(i)
+			word(start, i, letters)
+			start, letters = -1, false
 		}
 		i += n
 	}
 	if start >= 0 {
-		emit(len(input))
+		word(start, len(input), letters)
 	}
-	return out
 }
 
 const (

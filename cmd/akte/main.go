@@ -11,10 +11,12 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 
 	"akte/pdfa"
+	"akte/search"
 )
 
 // Exit codes. Documented in the README and in `akte help`.
@@ -59,6 +61,9 @@ func main() {
 	// The PDF/A checker re-executes this binary as a sandboxed worker for
 	// untrusted files; in that role it never returns from here.
 	pdfa.RunWorkerIfRequested()
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(search.GCPercent)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -24,7 +25,7 @@ var (
 	benchDocs    = flag.Int("docs", 20000, "documents in the BenchmarkSearchMix corpus (the issue's figure: 1000000)")
 	benchIndexAt = flag.String("index", "", "keep the BenchmarkSearchMix index in `DIR` (reused when it holds the same corpus)")
 	benchScan    = flag.Int("scanlimit", 0, "search.Options.ScanLimit for BenchmarkSearchMix (0: the default)")
-	benchBatch   = flag.Int("batch", 1000, "search.Options.BatchSize for BenchmarkSearchMix")
+	benchBatch   = flag.Int("batch", 0, "search.Options.BatchSize for BenchmarkSearchMix (0: the default)")
 )
 
 // BenchmarkSearchMix indexes -docs generated documents (docs/s, size on
@@ -35,6 +36,9 @@ var (
 //
 //	go test -run '^$' -bench SearchMix -benchtime 1x -timeout 3h ./search/searchcorpus/ -docs 1000000
 func BenchmarkSearchMix(b *testing.B) {
+	if os.Getenv("GOGC") == "" { // as akte runs
+		defer debug.SetGCPercent(debug.SetGCPercent(search.GCPercent))
+	}
 	for b.Loop() {
 		runMix(b, *benchDocs)
 	}

@@ -1,0 +1,171 @@
+package search
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/search"
+	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+)
+
+// The index keeps no word positions (see newMapping): a phrase finds the documents holding
+// all its words, and the collector checks their order on each candidate's stored title, body
+// and names. The check is exact — a phrase of three words no longer matches a document that
+// has its pairs apart — and costs a stored-field read and an analysis per candidate (tens of
+// microseconds), so a search checks at most maxPhraseChecks candidates; past them it stops
+// like a search past ScanLimit: Total is a lower bound, the page the best of the matches seen.
+
+// maxPhraseChecks is how many candidates one search checks for its phrases.
+var maxPhraseChecks = 2000
+
+// phraseCheck is a phrase of a query: its exact tokens in order, and whether a match must
+// hold it (false) or must not (true).
+type phraseCheck struct {
+	seq     []string
+	exclude bool
+}
+
+// phraseChecker checks the phrases of one search against the stored text of its matches.
+type phraseChecker struct {
+	ix     *Index
+	r      index.IndexReader
+	checks []phraseCheck
+	segs   []segment.Segment // the snapshot's segments, when r is a scorch snapshot
+	starts []uint64          // global number of each segment's first document
+	done   int               // candidates checked
+	texts  [][]byte
+}
+
+func newPhraseChecker(ix *Index, r index.IndexReader, checks []phraseCheck) *phraseChecker {
+	pc := &phraseChecker{ix: ix, r: r, checks: checks}
+	if snap, ok := r.(*scorch.IndexSnapshot); ok {
+		var start uint64
+		for _, ss := range snap.Segments() {
+			seg := ss.Segment()
+			pc.segs, pc.starts = append(pc.segs, seg), append(pc.starts, start)
+			start += seg.Count()
+		}
+	}
+	return pc
+}
+
+// exhausted reports whether the search has checked as many candidates as it may.
+func (pc *phraseChecker) exhausted() bool { return pc.done >= maxPhraseChecks }
+
+// passes reports whether dm holds every phrase it must and none it must not.
+func (pc *phraseChecker) passes(dm *search.DocumentMatch) (bool, error) {
+	pc.done++
+	texts, err := pc.stored(dm.IndexInternalID)
+	if err != nil {
+		return false, err
+	}
+	for _, c := range pc.checks {
+		found := false
+		for _, t := range texts {
+			if found = pc.holds(t, c.seq); found {
+				break
+			}
+		}
+		if found == c.exclude {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// holds reports whether text holds seq: its words, analysed exactly, adjacent and in order.
+// It is the exact analysis of text searched for seq, without building the token stream: the
+// words are found as the tokenizer finds them and compared where they are; only a word with
+// letters outside ASCII is analysed (case and fold), one at a time. Checking a 3 KB document
+// this way costs a few microseconds, analysing it had cost tens.
+func (pc *phraseChecker) holds(text []byte, seq []string) bool {
+	last := len(seq) - 1
+	ends := make([][2]int, 0, len(seq)) // the last len(seq) words, oldest first
+	found := false
+	eachWord(text, func(start, end int, _ bool) {
+		if found {
+			return
+		}
+		if len(ends) == len(seq) {
+			copy(ends, ends[1:])
+			ends = ends[:last]
+		}
+		ends = append(ends, [2]int{start, end})
+		if len(ends) < len(seq) || !pc.is(text[start:end], seq[last]) {
+			return
+		}
+		for k := range last {
+			if !pc.is(text[ends[k][0]:ends[k][1]], seq[k]) {
+				return
+			}
+		}
+		found = true
+	})
+	return found
+}
+
+// is reports whether word, as the exact analysis has it, is the token want.
+func (pc *phraseChecker) is(word []byte, want string) bool {
+	for _, c := range word {
+		if c >= utf8.RuneSelf {
+			toks := pc.ix.exact.Analyze(bytes.Clone(word))
+			return len(toks) == 1 && string(toks[0].Term) == want
+		}
+	}
+	return len(word) == len(want) && bytes.EqualFold(word, []byte(want))
+}
+
+// stored returns the title, body and names stored for the document with internal id.
+func (pc *phraseChecker) stored(id index.IndexInternalID) ([][]byte, error) {
+	pc.texts = pc.texts[:0]
+	keep := func(field string) bool { return field == fieldTitle || field == fieldText || field == fieldNames }
+	if pc.segs != nil {
+		num := id.Value()
+		i := sort.Search(len(pc.starts), func(i int) bool { return pc.starts[i] > num }) - 1
+		if i < 0 {
+			return nil, fmt.Errorf("search: document number %d outside the snapshot", num)
+		}
+		err := pc.segs[i].VisitStoredFields(num-pc.starts[i], func(field string, _ byte, value []byte, _ []uint64) bool {
+			if keep(field) {
+				pc.texts = append(pc.texts, bytes.Clone(value))
+			}
+			return true
+		})
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		return pc.texts, nil
+	}
+	ext, err := pc.r.ExternalID(id)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	doc, err := pc.r.Document(ext)
+	if err != nil || doc == nil {
+		return nil, fmt.Errorf("search: document %s: %v", ext, err)
+	}
+	doc.VisitFields(func(f index.Field) {
+		if tf, ok := f.(index.TextField); ok && keep(f.Name()) {
+			pc.texts = append(pc.texts, []byte(tf.Text()))
+		}
+	})
+	return pc.texts, nil
+}
+
+// seqAt reports whether seq occurs in toks from toks[i] on.
+func seqAt(toks analysis.TokenStream, i int, seq []string) bool {
+	if i+len(seq) > len(toks) {
+		return false
+	}
+	for k, w := range seq {
+		if string(toks[i+k].Term) != w {
+			return false
+		}
+	}
+	return true
+}
