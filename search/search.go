@@ -51,8 +51,11 @@ type Request struct {
 type Result struct {
 	Hits  []Hit
 	Total int // documents matching, over all pages; a lower bound if Capped
-	// Capped: more than Options.ScanLimit documents match. The search stopped there: Total is
-	// the limit, the page holds the best of the documents seen, and Facets count those.
+	// Capped: more documents may match than were looked at. Either more than
+	// Options.ScanLimit match: the search stopped there, Total is the limit, the page holds
+	// the best of the documents seen, and Facets count those. Or the query has a phrase and
+	// only some of the candidates were checked for it (phrase.go): Total counts those that
+	// held it.
 	Capped bool
 	Facets map[string]Facet // "class", "year", "source", "status"; nil unless asked for
 	Took   time.Duration
