@@ -1,17 +1,15 @@
 package archive_test
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
 	"path/filepath"
-	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"bytes"
 
 	"akte/archive"
 	"akte/archive/archivetest"
@@ -30,7 +28,7 @@ var reindexRecords = flag.Int("reindexrecords", 5000, "BenchmarkReindex: records
 //
 //	go test -run '^$' -bench Reindex -benchtime 1x ./archive/ -reindexrecords 20000
 func BenchmarkReindex(b *testing.B) {
-	defer debug.SetGCPercent(debug.SetGCPercent(search.GCPercent)) // as akte runs
+	defer search.UseGCPercent()()
 	ctx := context.Background()
 	dir := benchDir(b)
 	st, err := filestore.Open(filepath.Join(dir, "store"), nil)

@@ -91,7 +91,9 @@ func (ix *Index) collect(ctx context.Context, r index.IndexReader, p *plan, req 
 	var phrases *phraseChecker
 	late := false
 	if len(p.checks) > 0 {
-		phrases = newPhraseChecker(ix, r, p.checks)
+		if phrases, err = newPhraseChecker(ix, r, p.checks); err != nil {
+			return nil, err
+		}
 		if late = fc == nil && !p.checkEach; late {
 			keep = min(4*keep+32, ix.opts.ScanLimit)
 		}
@@ -154,15 +156,16 @@ func (ix *Index) collect(ctx context.Context, r index.IndexReader, p *plan, req 
 	out := &Result{Hits: []Hit{}, Total: n, Capped: capped}
 	page := h.sorted()
 	if late {
-		var again bool
-		if page, again, err = checkBest(phrases, page, req.From+p.size, out); err != nil || again {
-			if err != nil {
-				return nil, err
-			}
+		pass, again, err := checkBest(phrases, page, req.From+p.size, out)
+		if err != nil {
+			return nil, err
+		}
+		if again {
 			q := *p
 			q.checkEach = true
 			return ix.collect(ctx, r, &q, req)
 		}
+		page = pass
 	}
 	for _, e := range page[min(req.From, len(page)):] {
 		hit, err := loadHit(r, e.dm, req.Highlight)

@@ -259,8 +259,7 @@ func (sc *snapshotColumns) at(num uint64) (*segColumns, int) {
 	}
 	i := sc.cur
 	if i >= len(sc.starts) || num < sc.starts[i] || (i+1 < len(sc.starts) && num >= sc.starts[i+1]) {
-		i = sort.Search(len(sc.starts), func(x int) bool { return sc.starts[x] > num }) - 1
-		if i < 0 {
+		if i = segmentOf(sc.starts, num); i < 0 {
 			return nil, 0
 		}
 		sc.cur = i
@@ -270,6 +269,12 @@ func (sc *snapshotColumns) at(num uint64) (*segColumns, int) {
 		return nil, 0
 	}
 	return col, int(num - sc.starts[i])
+}
+
+// segmentOf returns which segment holds global document num, given where each segment of
+// the snapshot starts (ascending); -1 if none does.
+func segmentOf(starts []uint64, num uint64) int {
+	return sort.Search(len(starts), func(i int) bool { return starts[i] > num }) - 1
 }
 
 // value returns the value of facet field f numbered ord.

@@ -105,6 +105,19 @@ func (m *marker) spans(ix *Index, text string) []Span {
 	return spans
 }
 
+// seqAt reports whether seq occurs in toks from toks[i] on.
+func seqAt(toks analysis.TokenStream, i int, seq []string) bool {
+	if i+len(seq) > len(toks) {
+		return false
+	}
+	for k, w := range seq {
+		if string(toks[i+k].Term) != w {
+			return false
+		}
+	}
+	return true
+}
+
 // fragments cuts up to n fragments from text around the sorted spans. The fragments with the
 // most distinct matched words win; they come back in text order.
 func fragments(text string, spans []Span, n int) []Fragment {

@@ -3,10 +3,8 @@ package search
 import (
 	"bytes"
 	"fmt"
-	"sort"
 	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 	index "github.com/blevesearch/bleve_index_api"
@@ -14,11 +12,13 @@ import (
 )
 
 // The index keeps no word positions (see newMapping): a phrase finds the documents holding
-// all its words, and the collector checks their order on each candidate's stored title, body
-// and names. The check is exact — a phrase of three words no longer matches a document that
-// has its pairs apart — and costs a stored-field read and an analysis per candidate (tens of
-// microseconds), so a search checks at most maxPhraseChecks candidates; past them it stops
-// like a search past ScanLimit: Total is a lower bound, the page the best of the matches seen.
+// all its words, and the collector checks their order on a candidate's stored title, body and
+// names — the best candidates first, or each as it comes when facets count every match (see
+// collect). The check is exact — a phrase of three words does not match a document that has
+// its pairs apart — and costs a stored-field read and a walk over the words (a few
+// microseconds for 3 KB), so a search checks at most maxPhraseChecks candidates; past them it
+// stops like a search past ScanLimit: Total is a lower bound, the page the best of the
+// matches seen.
 
 // maxPhraseChecks is how many candidates one search checks for its phrases.
 var maxPhraseChecks = 2000
@@ -33,45 +33,55 @@ type phraseCheck struct {
 // phraseChecker checks the phrases of one search against the stored text of its matches.
 type phraseChecker struct {
 	ix     *Index
-	r      index.IndexReader
 	checks []phraseCheck
-	segs   []segment.Segment // the snapshot's segments, when r is a scorch snapshot
+	segs   []segment.Segment // the snapshot's segments
 	starts []uint64          // global number of each segment's first document
 	done   int               // candidates checked
-	texts  [][]byte
+	found  []bool            // per check, for the candidate being checked
 }
 
-func newPhraseChecker(ix *Index, r index.IndexReader, checks []phraseCheck) *phraseChecker {
-	pc := &phraseChecker{ix: ix, r: r, checks: checks}
-	if snap, ok := r.(*scorch.IndexSnapshot); ok {
-		var start uint64
-		for _, ss := range snap.Segments() {
-			seg := ss.Segment()
-			pc.segs, pc.starts = append(pc.segs, seg), append(pc.starts, start)
-			start += seg.Count()
-		}
+// newPhraseChecker returns a checker for r, a snapshot of ix.
+func newPhraseChecker(ix *Index, r index.IndexReader, checks []phraseCheck) (*phraseChecker, error) {
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return nil, fmt.Errorf("search: phrases need a scorch snapshot, not %T", r)
 	}
-	return pc
+	pc := &phraseChecker{ix: ix, checks: checks, found: make([]bool, len(checks))}
+	var start uint64
+	for _, ss := range snap.Segments() {
+		seg := ss.Segment()
+		pc.segs, pc.starts = append(pc.segs, seg), append(pc.starts, start)
+		start += seg.Count()
+	}
+	return pc, nil
 }
 
 // exhausted reports whether the search has checked as many candidates as it may.
 func (pc *phraseChecker) exhausted() bool { return pc.done >= maxPhraseChecks }
 
-// passes reports whether dm holds every phrase it must and none it must not.
+// passes reports whether dm holds every phrase it must and none it must not, in its title,
+// body or one of its names. The stored values are checked while they are read, where they lie.
 func (pc *phraseChecker) passes(dm *search.DocumentMatch) (bool, error) {
 	pc.done++
-	texts, err := pc.stored(dm.IndexInternalID)
-	if err != nil {
-		return false, err
+	num := dm.IndexInternalID.Value()
+	i := segmentOf(pc.starts, num)
+	if i < 0 {
+		return false, fmt.Errorf("search: document number %d outside the snapshot", num)
 	}
-	for _, c := range pc.checks {
-		found := false
-		for _, t := range texts {
-			if found = pc.holds(t, c.seq); found {
-				break
+	clear(pc.found)
+	err := pc.segs[i].VisitStoredFields(num-pc.starts[i], func(field string, _ byte, value []byte, _ []uint64) bool {
+		if field == fieldTitle || field == fieldText || field == fieldNames {
+			for k, c := range pc.checks {
+				pc.found[k] = pc.found[k] || pc.holds(value, c.seq)
 			}
 		}
-		if found == c.exclude {
+		return true
+	})
+	if err != nil {
+		return false, fmt.Errorf("search: %w", err)
+	}
+	for k, c := range pc.checks {
+		if pc.found[k] == c.exclude {
 			return false, nil
 		}
 	}
@@ -118,54 +128,4 @@ func (pc *phraseChecker) is(word []byte, want string) bool {
 		}
 	}
 	return len(word) == len(want) && bytes.EqualFold(word, []byte(want))
-}
-
-// stored returns the title, body and names stored for the document with internal id.
-func (pc *phraseChecker) stored(id index.IndexInternalID) ([][]byte, error) {
-	pc.texts = pc.texts[:0]
-	keep := func(field string) bool { return field == fieldTitle || field == fieldText || field == fieldNames }
-	if pc.segs != nil {
-		num := id.Value()
-		i := sort.Search(len(pc.starts), func(i int) bool { return pc.starts[i] > num }) - 1
-		if i < 0 {
-			return nil, fmt.Errorf("search: document number %d outside the snapshot", num)
-		}
-		err := pc.segs[i].VisitStoredFields(num-pc.starts[i], func(field string, _ byte, value []byte, _ []uint64) bool {
-			if keep(field) {
-				pc.texts = append(pc.texts, bytes.Clone(value))
-			}
-			return true
-		})
-		if err != nil {
-			return nil, fmt.Errorf("search: %w", err)
-		}
-		return pc.texts, nil
-	}
-	ext, err := pc.r.ExternalID(id)
-	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
-	}
-	doc, err := pc.r.Document(ext)
-	if err != nil || doc == nil {
-		return nil, fmt.Errorf("search: document %s: %v", ext, err)
-	}
-	doc.VisitFields(func(f index.Field) {
-		if tf, ok := f.(index.TextField); ok && keep(f.Name()) {
-			pc.texts = append(pc.texts, []byte(tf.Text()))
-		}
-	})
-	return pc.texts, nil
-}
-
-// seqAt reports whether seq occurs in toks from toks[i] on.
-func seqAt(toks analysis.TokenStream, i int, seq []string) bool {
-	if i+len(seq) > len(toks) {
-		return false
-	}
-	for k, w := range seq {
-		if string(toks[i+k].Term) != w {
-			return false
-		}
-	}
-	return true
 }

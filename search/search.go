@@ -372,10 +372,7 @@ func (ix *Index) terms(r index.IndexReader, q *Query, p *plan) (must, mustNot []
 func anyTerm(field string, vals []string) query.Query {
 	qs := make([]query.Query, len(vals))
 	for i, v := range vals {
-		tq := bleve.NewTermQuery(v)
-		tq.SetField(field)
-		tq.SetBoost(0)
-		qs[i] = tq
+		qs[i] = fieldTerm(field, v, 0)
 	}
 	if len(qs) == 1 {
 		return qs[0]

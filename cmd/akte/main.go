@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -61,9 +60,7 @@ func main() {
 	// The PDF/A checker re-executes this binary as a sandboxed worker for
 	// untrusted files; in that role it never returns from here.
 	pdfa.RunWorkerIfRequested()
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(search.GCPercent)
-	}
+	search.UseGCPercent()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()

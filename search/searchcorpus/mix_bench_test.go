@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -36,9 +35,7 @@ var (
 //
 //	go test -run '^$' -bench SearchMix -benchtime 1x -timeout 3h ./search/searchcorpus/ -docs 1000000
 func BenchmarkSearchMix(b *testing.B) {
-	if os.Getenv("GOGC") == "" { // as akte runs
-		defer debug.SetGCPercent(debug.SetGCPercent(search.GCPercent))
-	}
+	defer search.UseGCPercent()()
 	for b.Loop() {
 		runMix(b, *benchDocs)
 	}
