@@ -19,6 +19,12 @@ import (
 // most ScanLimit matches; past it, Total is a lower bound, the page is the best of the
 // matches seen, and facets count those (Result.Capped says so).
 func (ix *Index) collect(ctx context.Context, r index.IndexReader, p *plan, req Request) (*Result, error) {
+	if p.top != nil {
+		out, ok, err := ix.topSearch(ctx, r, p, req)
+		if err != nil || ok {
+			return out, err
+		}
+	}
 	opts := search.SearcherOptions{}
 	if p.noWords {
 		opts.Score = "none"
@@ -167,20 +173,28 @@ func (ix *Index) collect(ctx context.Context, r index.IndexReader, p *plan, req 
 		}
 		page = pass
 	}
-	for _, e := range page[min(req.From, len(page)):] {
+	if err := ix.pageOf(r, p, req, page[min(req.From, len(page)):], out); err != nil {
+		return nil, err
+	}
+	if fc != nil {
+		out.Facets = fc.result()
+	}
+	return out, nil
+}
+
+// pageOf adds the hits of page to out, with their stored fields and fragments.
+func (ix *Index) pageOf(r index.IndexReader, p *plan, req Request, page []entry, out *Result) error {
+	for _, e := range page {
 		hit, err := loadHit(r, e.dm, req.Highlight)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if req.Highlight {
 			hit.Fragments = fragments(hit.text, p.mark.spans(ix, hit.text), maxFragments)
 		}
 		out.Hits = append(out.Hits, hit.Hit)
 	}
-	if fc != nil {
-		out.Facets = fc.result()
-	}
-	return out, nil
+	return nil
 }
 
 // checkBest checks the phrases of the candidates on page, best first, and returns those that

@@ -112,7 +112,8 @@ type Index struct {
 	stop chan struct{} // closed once no sender remains: the writer drains and exits
 	done chan struct{} // closed by the writer on exit
 
-	cols *columns // decoded facet and date values per segment
+	cols    *columns // decoded facet and date values per segment
+	impacts *impacts // postings by impact per segment (impact.go)
 
 	errMu sync.Mutex
 	werr  *WriteError // failures not yet reported
@@ -146,11 +147,12 @@ func open(dir string, opts *Options) (ix *Index, created bool, err error) {
 	}
 	ix = &Index{
 		opts: o, b: b, german: german, exact: exact,
-		cols: newColumns(),
-		ops:  make(chan op, o.QueueSize),
-		quit: make(chan struct{}),
-		stop: make(chan struct{}),
-		done: make(chan struct{}),
+		cols:    newColumns(),
+		impacts: newImpacts(impactsBudget),
+		ops:     make(chan op, o.QueueSize),
+		quit:    make(chan struct{}),
+		stop:    make(chan struct{}),
+		done:    make(chan struct{}),
 	}
 	go ix.writer()
 	return ix, created, nil

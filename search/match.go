@@ -23,6 +23,12 @@ const (
 	boostNames  = 2 * boostExact
 )
 
+// clause is one scored term query of a word: term in field, weighing boost.
+type clause struct {
+	field, term string
+	boost       float64
+}
+
 type fieldSpec struct {
 	name     string
 	analyzer string
@@ -51,6 +57,10 @@ type termBuilder struct {
 	names  index.FieldDictContains // from reader, when it offers one; opened on first use
 	mark   *marker
 	checks []phraseCheck
+	// The words of one token each, as the scored clauses of their disjunctions (in that order),
+	// for the impact lists (impact.go); several is set by a term of several tokens.
+	words, excluded [][]clause
+	several         bool
 }
 
 // build returns the query for one term, or nil if it has nothing to search for in it
@@ -72,6 +82,7 @@ func (tb *termBuilder) build(t Term) (query.Query, error) {
 		return nil, nil
 	case 1:
 	default:
+		tb.several = true
 		seq := make([]string, len(exact))
 		for i, tok := range exact {
 			seq[i] = string(tok.Term)
@@ -105,6 +116,7 @@ func (tb *termBuilder) build(t Term) (query.Query, error) {
 		fields, german = wordFields, tb.ix.german.Analyze([]byte(t.Text))
 	}
 	var qs []query.Query
+	var cs []clause
 	for _, f := range fields {
 		toks := exact
 		if f.analyzer == analyzerGerman {
@@ -113,9 +125,14 @@ func (tb *termBuilder) build(t Term) (query.Query, error) {
 		if len(toks) != 1 { // German analysis drops stop words
 			continue
 		}
-		qs = append(qs, fieldTerm(f.name, string(toks[0].Term), f.boost))
+		c := clause{field: f.name, term: string(toks[0].Term), boost: f.boost}
+		qs = append(qs, fieldTerm(c.field, c.term, c.boost))
+		cs = append(cs, c)
 	}
-	if !t.Exclude {
+	if t.Exclude {
+		tb.excluded = append(tb.excluded, cs)
+	} else {
+		tb.words = append(tb.words, cs)
 		tb.mark.add(exact, german)
 	}
 	return bleve.NewDisjunctionQuery(qs...), nil

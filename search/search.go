@@ -131,6 +131,7 @@ type plan struct {
 	checks  []phraseCheck // phrases whose word order each match must pass (phrase.go)
 	// checkEach: check the phrases of every match as it comes, not only of the best.
 	checkEach bool
+	top       *topQuery // the search for the impact lists (impact.go); nil if they cannot answer it
 }
 
 // plan validates req and builds its query against r; nil means nothing can match.
@@ -143,13 +144,17 @@ func (ix *Index) plan(r index.IndexReader, req Request) (*plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	filters, hidden, ok, err := ix.filtersOf(r, req, q, statuses)
+	filters, tf, ok, err := ix.filtersOf(r, req, q, statuses)
 	if err != nil || !ok {
 		return nil, err
 	}
-	must, mustNot, ok, err := ix.terms(r, q, p)
+	must, mustNot, tb, ok, err := ix.terms(r, q, p)
 	if err != nil || !ok {
 		return nil, err
+	}
+	if useImpacts && !p.byDate && !req.Facets && len(p.checks) == 0 && !tb.several &&
+		len(tb.words) > 0 && len(tb.words) <= maxTopWords {
+		p.top = &topQuery{words: tb.words, excluded: tb.excluded, filter: tf}
 	}
 	bq := bleve.NewBooleanQuery()
 	switch {
@@ -169,8 +174,8 @@ func (ix *Index) plan(r index.IndexReader, req Request) (*plan, error) {
 		bq.AddMust(bleve.NewMatchAllQuery())
 		p.byDate, p.noWords = true, true
 	}
-	if len(hidden) > 0 {
-		mustNot = append(mustNot, anyTerm(fieldStatus, hidden))
+	if len(tf.hidden) > 0 {
+		mustNot = append(mustNot, anyTerm(fieldStatus, tf.hidden))
 	}
 	if len(mustNot) > 0 {
 		bq.AddMustNot(mustNot...)
@@ -230,34 +235,34 @@ func validate(req Request) (*plan, []string, error) {
 	return p, statuses, nil
 }
 
-// filtersOf returns the filter queries of req and q, and the statuses to hide; ok is false if
-// nothing can match. Most records are active, so while active ones are to be shown, the
-// other statuses are excluded (short postings lists) rather than the visible ones required
-// (one entry per document).
-func (ix *Index) filtersOf(r index.IndexReader, req Request, q *Query, statuses []string) (filters []query.Query, hidden []string, ok bool, err error) {
+// filtersOf returns the filter queries of req and q, and in f the same filters as the impact
+// lists use them (impact.go) and the statuses to hide; ok is false if nothing can match. Most
+// records are active, so while active ones are to be shown, the other statuses are excluded
+// (short postings lists) rather than the visible ones required (one entry per document).
+func (ix *Index) filtersOf(r index.IndexReader, req Request, q *Query, statuses []string) (filters []query.Query, f *topFilter, ok bool, err error) {
 	if len(statuses) == 0 {
 		return nil, nil, false, nil
 	}
+	f = &topFilter{}
 	if slices.Contains(statuses, StatusActive) {
 		for _, s := range []string{StatusRestricted, StatusDisposed} {
 			if !slices.Contains(statuses, s) {
-				hidden = append(hidden, s)
+				f.hidden = append(f.hidden, s)
 			}
 		}
 	} else {
 		filters = []query.Query{anyTerm(fieldStatus, statuses)}
+		f.anyOf = append(f.anyOf, keywords{fieldStatus, statuses})
 	}
-	for _, f := range []struct {
-		field string
-		vals  []string
-	}{{fieldCitizen, req.Citizen}, {fieldCitizen, q.Citizens}, {fieldClass, req.Class}, {fieldClass, q.Classes}, {fieldSource, req.Source}} {
-		if len(f.vals) > 0 {
-			filters = append(filters, anyTerm(f.field, f.vals))
+	for _, k := range []keywords{{fieldCitizen, req.Citizen}, {fieldCitizen, q.Citizens}, {fieldClass, req.Class}, {fieldClass, q.Classes}, {fieldSource, req.Source}} {
+		if len(k.vals) > 0 {
+			filters = append(filters, anyTerm(k.field, k.vals))
+			f.anyOf = append(f.anyOf, k)
 		}
 	}
 	from, to := laterDay(req.DateFrom, q.From), earlierDay(req.DateTo, q.To)
 	if from.IsZero() && to.IsZero() {
-		return filters, hidden, true, nil
+		return filters, f, true, nil
 	}
 	if !to.IsZero() {
 		to = to.AddDate(0, 0, 1) // bis: is inclusive
@@ -274,7 +279,8 @@ func (ix *Index) filtersOf(r index.IndexReader, req Request, q *Query, statuses 
 	if err != nil {
 		return nil, nil, false, err
 	}
-	return append(filters, dq), hidden, true, nil
+	f.from, f.to = from, to
+	return append(filters, dq), f, true, nil
 }
 
 // dateFilter matches documents whose effective date lies in [from, to), either bound zero
@@ -296,7 +302,6 @@ func dateFilter(r index.IndexReader, from, to time.Time) (query.Query, error) {
 		dq.SetBoost(0) // a filter, like anyTerm
 		return dq
 	}
-	yearStart := func(y int) time.Time { return time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC) }
 	first, last := from.Year(), to.Year()-1 // whole years first..last
 	if !from.Equal(yearStart(from.Year())) {
 		first++
@@ -344,13 +349,13 @@ func dateFilter(r index.IndexReader, from, to time.Time) (query.Query, error) {
 // terms returns the queries for the words and phrases of q that must and must not match; ok
 // is false if nothing can match. Words with nothing searchable in them, like "&", are left
 // out; if every word is, nothing matches (rather than everything).
-func (ix *Index) terms(r index.IndexReader, q *Query, p *plan) (must, mustNot []query.Query, ok bool, err error) {
-	tb := &termBuilder{ix: ix, reader: r, mark: &p.mark}
+func (ix *Index) terms(r index.IndexReader, q *Query, p *plan) (must, mustNot []query.Query, tb *termBuilder, ok bool, err error) {
+	tb = &termBuilder{ix: ix, reader: r, mark: &p.mark}
 	words := 0
 	for _, t := range q.Terms {
 		tq, err := tb.build(t)
 		if err != nil {
-			return nil, nil, false, err
+			return nil, nil, nil, false, err
 		}
 		if !t.Exclude {
 			words++
@@ -364,7 +369,7 @@ func (ix *Index) terms(r index.IndexReader, q *Query, p *plan) (must, mustNot []
 		}
 	}
 	p.checks = tb.checks
-	return must, mustNot, words == 0 || len(must) > 0, nil
+	return must, mustNot, tb, words == 0 || len(must) > 0, nil
 }
 
 // anyTerm matches documents whose keyword field has any of vals. It is a filter and adds

@@ -1,0 +1,840 @@
+package search
+
+import (
+	"cmp"
+	"container/heap"
+	"container/list"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/search"
+	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+)
+
+// A frequent word matches hundreds of thousands of documents, and Bleve finds the best of them
+// by scoring every one: collect stops after Options.ScanLimit, 5 ms and more per search at a
+// million documents, and then the page is only the best of the first 10,000 in index order.
+//
+// Impact lists answer the common searches — words, each matched in its fields, with filters,
+// ranked by relevance, without facets — by looking at the best documents only. Under TF-IDF a
+// word's score in a document is √freq · norm (its impact, known from the document alone) times
+// a factor the same for all documents of one search. Each segment's postings of a term in a
+// field are kept sorted by impact (the best maxImpacts of them, and a bound on the rest), with
+// the set of all documents holding it. A search walks the lists of all its terms in all
+// segments together, highest contribution first (Fagin's threshold algorithm without random
+// access, "NRA"): it knows each document's score from below (the lists it has met it in) and
+// from above (what the other lists could still add), and stops once the page's documents are
+// certain to beat every other document, seen or not. The filters, the word conjunction and the
+// exact total come from the sets, as bitmaps. Scores, order and total are those of Bleve's own
+// search with no scan limit (TestImpactsAgree); when the lists cannot decide — a truncated list
+// runs out, or too many documents tie — the search runs as before.
+
+// maxImpacts is how many documents of a term, field and segment a list keeps by impact (a
+// variable for tests).
+var maxImpacts = 4096
+
+// topAnswered counts the searches the impact lists answered (for tests).
+var topAnswered atomic.Int64
+
+// Limits of a search by impact lists and the cache's default budget.
+const (
+	maxTopWords   = 8         // words of a search the impact lists answer
+	maxTopSteps   = 20000     // steps (an entry of each list of a segment) before a search gives up
+	impactsBudget = 256 << 20 // bytes of lists kept
+)
+
+// useImpacts can be switched off by tests, to compare with Bleve's search.
+var useImpacts = true
+
+// topQuery is a search in the form impact lists answer: words that must all match (each its
+// clauses, one per field, as in its Bleve disjunction), words that must not, and filters.
+type topQuery struct {
+	words, excluded [][]clause
+	filter          *topFilter
+}
+
+// topFilter is a search's filters: each of anyOf must match one of its values, no hidden
+// status may, and the date lies in [from, to) (either zero: open).
+type topFilter struct {
+	anyOf    []keywords
+	hidden   []string
+	from, to time.Time
+}
+
+// keywords are values of a keyword field.
+type keywords struct {
+	field string
+	vals  []string
+}
+
+// impactKey names one list: a term in a field of a segment.
+type impactKey struct {
+	seg         uint64 // scorch segment ID
+	field, term string
+}
+
+// impactList is one segment's postings of a term in a field: all the documents holding it,
+// and the best of them by impact, in doc, freq and norm, highest impact first (ties by
+// document); rest is the highest impact of the others, 0 if the list holds them all.
+type impactList struct {
+	ready chan struct{}
+	err   error
+	all   *roaring.Bitmap
+	doc   []uint32
+	freq  []uint32
+	norm  []float32
+	rest  float64
+	byDoc []uint64      // document << 32 | position in doc, by document
+	size  int           // bytes, for the budget
+	elem  *list.Element // in the cache's order of use
+}
+
+func (l *impactList) impact(i int) float64 { return impactOf(l.freq[i], l.norm[i]) }
+
+// find returns where document doc is in the list, -1 if it is not.
+func (l *impactList) find(doc uint32) int {
+	i, ok := slices.BinarySearchFunc(l.byDoc, doc, func(e uint64, d uint32) int { return cmp.Compare(uint32(e>>32), d) })
+	if !ok {
+		return -1
+	}
+	return int(uint32(l.byDoc[i]))
+}
+
+// impactOf is the document's part of a TF-IDF score, computed as Bleve's scorer does.
+func impactOf(freq uint32, norm float32) float64 {
+	return math.Sqrt(float64(freq)) * float64(norm)
+}
+
+// impacts caches impact lists, least recently used dropped first past the budget; lists of
+// segments merged away are dropped in that way too.
+type impacts struct {
+	mu     sync.Mutex
+	lists  map[impactKey]*impactList
+	order  *list.List // of impactKey, most recently used first
+	bytes  int
+	budget int
+}
+
+func newImpacts(budget int) *impacts {
+	return &impacts{lists: map[impactKey]*impactList{}, order: list.New(), budget: budget}
+}
+
+// list returns the impact list of term in field of ss, building it if it is not cached.
+func (c *impacts) list(ss *scorch.SegmentSnapshot, field, term string) (*impactList, error) {
+	k := impactKey{ss.Id(), field, term}
+	c.mu.Lock()
+	l := c.lists[k]
+	if l != nil {
+		c.order.MoveToFront(l.elem)
+		c.mu.Unlock()
+		<-l.ready
+		return l, l.err
+	}
+	l = &impactList{ready: make(chan struct{})}
+	l.elem = c.order.PushFront(k)
+	c.lists[k] = l
+	c.mu.Unlock()
+
+	l.err = l.build(ss.Segment(), field, term)
+	close(l.ready)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if l.err != nil {
+		c.order.Remove(l.elem)
+		delete(c.lists, k)
+		return nil, l.err
+	}
+	c.bytes += l.size
+	for c.bytes > c.budget && c.order.Len() > 1 {
+		old := c.order.Back()
+		ol := c.lists[old.Value.(impactKey)]
+		select {
+		case <-ol.ready:
+		default: // still being built: its size is not counted yet
+			c.order.MoveToFront(old)
+			continue
+		}
+		c.order.Remove(old)
+		delete(c.lists, old.Value.(impactKey))
+		c.bytes -= ol.size
+	}
+	return l, nil
+}
+
+// impactEntry is one posting while a list is built.
+type impactEntry struct {
+	doc  uint32
+	freq uint32
+	norm float32
+}
+
+// better: a before b in a list.
+func (a impactEntry) better(b impactEntry) bool {
+	ia, ib := impactOf(a.freq, a.norm), impactOf(b.freq, b.norm)
+	return ia > ib || ia == ib && a.doc < b.doc
+}
+
+// worstFirst is a heap of the best entries so far, the worst of them on top.
+type worstFirst []impactEntry
+
+func (h worstFirst) Len() int           { return len(h) }
+func (h worstFirst) Less(i, j int) bool { return h[j].better(h[i]) }
+func (h worstFirst) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *worstFirst) Push(x any)        { *h = append(*h, x.(impactEntry)) }
+func (h *worstFirst) Pop() any {
+	x := (*h)[len(*h)-1]
+	*h = (*h)[:len(*h)-1]
+	return x
+}
+
+// build reads the postings of term in field of seg.
+func (l *impactList) build(seg segment.Segment, field, term string) error {
+	l.all = roaring.New()
+	dict, err := seg.Dictionary(field)
+	if err != nil {
+		return fmt.Errorf("search: impact list: %w", err)
+	}
+	pl, err := dict.PostingsList([]byte(term), nil, nil)
+	if err != nil {
+		return fmt.Errorf("search: impact list: %w", err)
+	}
+	it := pl.Iterator(true, true, false, nil)
+	best := make(worstFirst, 0, min(int(pl.Count()), maxImpacts))
+	var docs []uint32
+	for {
+		p, err := it.Next()
+		if err != nil {
+			return fmt.Errorf("search: impact list: %w", err)
+		}
+		if p == nil {
+			break
+		}
+		e := impactEntry{doc: uint32(p.Number()), freq: uint32(p.Frequency()), norm: float32(p.Norm())}
+		docs = append(docs, e.doc)
+		switch {
+		case len(best) < maxImpacts:
+			heap.Push(&best, e)
+		case e.better(best[0]):
+			l.rest = max(l.rest, impactOf(best[0].freq, best[0].norm))
+			best[0] = e
+			heap.Fix(&best, 0)
+		default:
+			l.rest = max(l.rest, impactOf(e.freq, e.norm))
+		}
+	}
+	l.all.AddMany(docs)
+	l.all.RunOptimize()
+	slices.SortFunc(best, func(a, b impactEntry) int {
+		if a.better(b) {
+			return -1
+		}
+		return 1
+	})
+	n := len(best)
+	l.doc, l.freq, l.norm = make([]uint32, n), make([]uint32, n), make([]float32, n)
+	l.byDoc = make([]uint64, n)
+	for i, e := range best {
+		l.doc[i], l.freq[i], l.norm[i] = e.doc, e.freq, e.norm
+		l.byDoc[i] = uint64(e.doc)<<32 | uint64(i)
+	}
+	slices.Sort(l.byDoc)
+	l.size = 20*n + int(l.all.GetSizeInBytes()) + 200
+	return nil
+}
+
+// termBitmap returns the documents of seg holding term in field, nil if none; it may share
+// memory with seg, so it must not be changed or kept past the search.
+func termBitmap(seg segment.Segment, field, term string) (*roaring.Bitmap, error) {
+	dict, err := seg.Dictionary(field)
+	if err != nil {
+		return nil, err
+	}
+	pl, err := dict.PostingsList([]byte(term), nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	if pl.Count() == 0 {
+		return nil, nil
+	}
+	it := pl.Iterator(false, false, false, nil)
+	if o, ok := it.(segment.OptimizablePostingsIterator); ok {
+		if bm := o.ActualBitmap(); bm != nil {
+			return bm, nil
+		}
+		if d, ok := o.DocNum1Hit(); ok {
+			return roaring.BitmapOf(uint32(d)), nil
+		}
+	}
+	bm := roaring.New()
+	for {
+		p, err := it.Next()
+		if err != nil {
+			return nil, err
+		}
+		if p == nil {
+			return bm, nil
+		}
+		bm.Add(uint32(p.Number()))
+	}
+}
+
+// anyBitmap returns the documents of seg holding any of terms in field.
+func anyBitmap(seg segment.Segment, field string, terms []string) (*roaring.Bitmap, error) {
+	out := roaring.New()
+	for _, t := range terms {
+		bm, err := termBitmap(seg, field, t)
+		if err != nil {
+			return nil, err
+		}
+		if bm != nil {
+			out.Or(bm)
+		}
+	}
+	return out, nil
+}
+
+// topSeg is one segment in a top search.
+type topSeg struct {
+	ss      *scorch.SegmentSnapshot
+	start   uint64          // its first global document number
+	match   *roaring.Bitmap // documents matching words and filters (dates: see partial)
+	partial *roaring.Bitmap // of match, those whose date needs checking; nil if none
+	col     *segColumns
+	lists   []*impactList // per clause
+}
+
+// cursor walks one list of a top search.
+type cursor struct {
+	l   *impactList
+	pos int
+	c   float64 // the clause's factor: a contribution is impact · c
+}
+
+// head bounds the contribution of the list's documents not yet walked.
+func (cu *cursor) head() float64 {
+	if cu.pos < len(cu.l.doc) {
+		return cu.l.impact(cu.pos) * cu.c
+	}
+	return cu.l.rest * cu.c
+}
+
+// segWalk walks the lists of one segment, all of them one entry further per step.
+type segWalk struct {
+	s   int
+	cur []*cursor // per clause
+	ub  float64   // bounds the score of a document not met yet
+}
+
+func (w *segWalk) bound() {
+	w.ub = 0
+	for _, cu := range w.cur {
+		w.ub += cu.head()
+	}
+}
+
+// walkHeap orders segments by ub, highest first.
+type walkHeap []*segWalk
+
+func (h walkHeap) Len() int           { return len(h) }
+func (h walkHeap) Less(i, j int) bool { return h[i].ub > h[j].ub }
+func (h walkHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *walkHeap) Push(x any)        { *h = append(*h, x.(*segWalk)) }
+func (h *walkHeap) Pop() any {
+	x := (*h)[len(*h)-1]
+	*h = (*h)[:len(*h)-1]
+	return x
+}
+
+// candidate is a matching document met in some list. Its score is known from below (lo, the
+// contributions read from the lists) and above (hi, adding the most that those it is not in
+// the top of could add); unknown marks those clauses.
+type candidate struct {
+	seg     int
+	doc     uint32
+	num     uint64    // global document number
+	in      uint64    // clauses whose term the document holds
+	unknown uint64    // of those, the ones whose contribution is not known yet
+	part    []float64 // per clause: its contribution, where known
+	lo, hi  float64
+}
+
+// bestHeap keeps the want candidates best by lo (ties by index order), the worst on top.
+type bestHeap []*candidate
+
+func (h bestHeap) Len() int { return len(h) }
+func (h bestHeap) Less(i, j int) bool {
+	return h[i].lo < h[j].lo || h[i].lo == h[j].lo && h[i].num > h[j].num
+}
+func (h bestHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *bestHeap) Push(x any)   { *h = append(*h, x.(*candidate)) }
+func (h *bestHeap) Pop() any {
+	x := (*h)[len(*h)-1]
+	*h = (*h)[:len(*h)-1]
+	return x
+}
+
+// topRun is one top search under way.
+type topRun struct {
+	q       *topQuery
+	segs    []*topSeg
+	clauses []clause
+	first   []int // word → its first clause; word w has clauses first[w]..first[w+1]-1
+	c       []float64
+	walks   []*segWalk
+	met     map[uint64]bool // global document numbers met, matching or not
+	cands   []*candidate    // the matching ones
+	best    bestHeap
+	// years: those of the index the date bounds touch; cut: of them, those not wholly within.
+	years, cut []string
+}
+
+// topSearch answers p.top from the impact lists; ok is false if they cannot decide, and the
+// caller searches as before.
+func (ix *Index) topSearch(ctx context.Context, r index.IndexReader, p *plan, req Request) (out *Result, ok bool, err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, false, err
+	}
+	snap, isSnap := r.(*scorch.IndexSnapshot)
+	if !isSnap {
+		return nil, false, nil
+	}
+	t := &topRun{q: p.top, met: map[uint64]bool{}}
+	for _, cs := range p.top.words {
+		t.first = append(t.first, len(t.clauses))
+		t.clauses = append(t.clauses, cs...)
+	}
+	t.first = append(t.first, len(t.clauses))
+	if len(t.clauses) > 64 {
+		return nil, false, nil
+	}
+	total, ok, err := t.prepare(ix, snap)
+	if err != nil || !ok {
+		return nil, ok, err
+	}
+	out = &Result{Hits: []Hit{}, Total: total}
+	want := min(req.From+p.size, total)
+	if want == 0 {
+		topAnswered.Add(1)
+		return out, true, nil
+	}
+	t.best = make(bestHeap, 0, want)
+	page, ok, err := t.walk(ctx, want)
+	if err != nil || !ok {
+		return nil, ok, err
+	}
+	page = page[:min(want, len(page))]
+	entries := make([]entry, 0, len(page))
+	for _, c := range page[min(req.From, len(page)):] {
+		dm := &search.DocumentMatch{IndexInternalID: index.NewIndexInternalID(nil, c.num), Score: c.lo}
+		entries = append(entries, entry{dm: dm})
+	}
+	if err := ix.pageOf(r, p, req, entries, out); err != nil {
+		return nil, false, err
+	}
+	topAnswered.Add(1)
+	return out, true, nil
+}
+
+// prepare fetches the lists, weighs the clauses as Bleve would, and finds each segment's
+// matching documents; total is how many match in all. ok is false if the search cannot be
+// answered here.
+func (t *topRun) prepare(ix *Index, snap *scorch.IndexSnapshot) (total int, ok bool, err error) {
+	docTotal, err := snap.DocCount()
+	if err != nil {
+		return 0, false, fmt.Errorf("search: %w", err)
+	}
+	df := make([]uint64, len(t.clauses))
+	f := t.q.filter
+	var cols *snapshotColumns
+	if !f.from.IsZero() || !f.to.IsZero() {
+		cols = ix.cols.forSnapshot(snap)
+		if t.years, t.cut, err = yearsWithin(snap, f.from, f.to); err != nil {
+			return 0, false, err
+		}
+	}
+	var start uint64
+	for i, ss := range snap.Segments() {
+		seg := ss.Segment()
+		ts := &topSeg{ss: ss, start: start}
+		start += seg.Count()
+		del := ss.Deleted()
+		var words *roaring.Bitmap
+		for w := range t.q.words {
+			any := roaring.New()
+			for j := t.first[w]; j < t.first[w+1]; j++ {
+				c := t.clauses[j]
+				l, err := ix.impacts.list(ss, c.field, c.term)
+				if err != nil {
+					return 0, false, err
+				}
+				ts.lists = append(ts.lists, l)
+				df[j] += l.all.GetCardinality()
+				if del != nil {
+					df[j] -= l.all.AndCardinality(del)
+				}
+				any.Or(l.all)
+			}
+			if words == nil {
+				words = any
+			} else {
+				words.And(any)
+			}
+		}
+		m, partial, err := t.filter(ts, words, del, cols, i)
+		if err != nil {
+			return 0, false, fmt.Errorf("search: %w", err)
+		}
+		if partial != nil && ts.col == nil {
+			return 0, false, nil // the dates of this segment are not decoded yet
+		}
+		ts.match, ts.partial = m, partial
+		n := int(m.GetCardinality())
+		if partial != nil {
+			it := partial.Iterator()
+			for it.HasNext() {
+				if !ts.dateOK(f, it.Next()) {
+					n--
+				}
+			}
+		}
+		total += n
+		t.segs = append(t.segs, ts)
+	}
+	// Bleve's TF-IDF: a clause contributes √freq · norm · idf · (boost · idf · queryNorm),
+	// queryNorm being 1/√Σ(boost · idf)² over the clauses of the search.
+	idf := make([]float64, len(t.clauses))
+	var sum float64
+	for j, c := range t.clauses {
+		idf[j] = 1 + math.Log(float64(docTotal)/float64(df[j]+1))
+		sum += (c.boost * idf[j]) * (c.boost * idf[j])
+	}
+	norm := 1 / math.Sqrt(sum)
+	t.c = make([]float64, len(t.clauses))
+	for j, c := range t.clauses {
+		t.c[j] = idf[j] * (c.boost * idf[j] * norm)
+	}
+	for s, ts := range t.segs {
+		if ts.match.IsEmpty() {
+			continue
+		}
+		w := &segWalk{s: s}
+		for j, l := range ts.lists {
+			w.cur = append(w.cur, &cursor{l: l, c: t.c[j]})
+		}
+		w.bound()
+		t.walks = append(t.walks, w)
+	}
+	return total, true, nil
+}
+
+// filter returns the documents of ts that hold all words, pass the filters and are not
+// deleted, and of them those whose date is to be checked (in a year the date bounds cut).
+func (t *topRun) filter(ts *topSeg, words, del *roaring.Bitmap, cols *snapshotColumns, i int) (m, partial *roaring.Bitmap, err error) {
+	seg := ts.ss.Segment()
+	m = words
+	f := t.q.filter
+	for _, k := range f.anyOf {
+		bm, err := anyBitmap(seg, k.field, k.vals)
+		if err != nil {
+			return nil, nil, err
+		}
+		m.And(bm)
+	}
+	var not []*roaring.Bitmap
+	if del != nil {
+		not = append(not, del)
+	}
+	if len(f.hidden) > 0 {
+		bm, err := anyBitmap(seg, fieldStatus, f.hidden)
+		if err != nil {
+			return nil, nil, err
+		}
+		not = append(not, bm)
+	}
+	for _, cs := range t.q.excluded {
+		for _, c := range cs {
+			bm, err := termBitmap(seg, c.field, c.term)
+			if err != nil {
+				return nil, nil, err
+			}
+			if bm != nil {
+				not = append(not, bm)
+			}
+		}
+	}
+	for _, bm := range not {
+		m.AndNot(bm)
+	}
+	if f.from.IsZero() && f.to.IsZero() {
+		return m, nil, nil
+	}
+	bm, err := anyBitmap(seg, fieldYear, t.years)
+	if err != nil {
+		return nil, nil, err
+	}
+	m.And(bm)
+	if len(t.cut) > 0 {
+		if partial, err = anyBitmap(seg, fieldYear, t.cut); err != nil {
+			return nil, nil, err
+		}
+		partial.And(m)
+		if partial.IsEmpty() {
+			partial = nil
+		} else if cols != nil {
+			ts.col = cols.segs[i]
+		}
+	}
+	return m, partial, nil
+}
+
+// yearsWithin returns the years of the index's documents that [from, to) touches (either
+// zero: open), and of them those it does not hold whole.
+func yearsWithin(r index.IndexReader, from, to time.Time) (years, cut []string, err error) {
+	dict, err := r.FieldDict(fieldYear)
+	if err != nil {
+		return nil, nil, fmt.Errorf("search: %w", err)
+	}
+	defer dict.Close()
+	for {
+		e, err := dict.Next()
+		if err != nil {
+			return nil, nil, fmt.Errorf("search: %w", err)
+		}
+		if e == nil {
+			return years, cut, nil
+		}
+		y, err := strconv.Atoi(e.Term)
+		if err != nil {
+			continue
+		}
+		start, end := yearStart(y), yearStart(y+1)
+		if !from.IsZero() && !end.After(from) || !to.IsZero() && !to.After(start) {
+			continue
+		}
+		years = append(years, e.Term)
+		if from.After(start) || !to.IsZero() && to.Before(end) {
+			cut = append(cut, e.Term)
+		}
+	}
+}
+
+func yearStart(y int) time.Time { return time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC) }
+
+// dateOK reports whether document doc's date lies within f's bounds (ts.col is set).
+func (ts *topSeg) dateOK(f *topFilter, doc uint32) bool {
+	d := ts.col.date[doc]
+	return (f.from.IsZero() || d >= f.from.UnixNano()) && (f.to.IsZero() || d < f.to.UnixNano())
+}
+
+// matches reports whether doc of segment s matches the whole search.
+func (t *topRun) matches(s int, doc uint32) bool {
+	ts := t.segs[s]
+	if !ts.match.Contains(doc) {
+		return false
+	}
+	return ts.partial == nil || !ts.partial.Contains(doc) || ts.dateOK(t.q.filter, doc)
+}
+
+// walk finds the want best matches, best first (ties by index order); ok is false if the
+// lists cannot decide. It steps the segment whose unmet documents could score highest until
+// want candidates are certain to score at least as much as any document not among the
+// contenders (candidates that might still beat the worst of them), whose scores it completes.
+func (t *topRun) walk(ctx context.Context, want int) ([]*candidate, bool, error) {
+	h := make(walkHeap, 0, len(t.walks))
+	var stuck []*segWalk // lists run out, documents left
+	for _, w := range t.walks {
+		h = append(h, w)
+	}
+	heap.Init(&h)
+	for steps := 0; ; steps++ {
+		if steps%64 == 0 && ctx.Err() != nil {
+			return nil, false, ctx.Err()
+		}
+		if len(t.best) == want && !t.blocked(h) && !t.blocked(stuck) {
+			page := t.contenders()
+			return page, true, t.resolve(page)
+		}
+		if len(h) == 0 || steps > maxTopSteps {
+			return nil, false, nil
+		}
+		w := h[0]
+		moved := false
+		for j, cu := range w.cur {
+			if cu.pos < len(cu.l.doc) {
+				t.meet(w.s, cu.l.doc[cu.pos], j, cu.pos)
+				cu.pos++
+				moved = true
+			}
+		}
+		w.bound()
+		switch {
+		case moved:
+			heap.Fix(&h, 0)
+		case w.ub > 0:
+			stuck = append(stuck, heap.Pop(&h).(*segWalk))
+		default:
+			heap.Pop(&h)
+		}
+	}
+}
+
+// blocked reports whether a document not met in one of ws could still beat the worst of the
+// want best: score more, or as much with a lower number. To tie with ub, a document must be
+// at the head of every list of its segment, so it comes no earlier than the furthest head.
+func (t *topRun) blocked(ws []*segWalk) bool {
+	kth, kthNum := t.best[0].lo, t.best[0].num
+	for _, w := range ws {
+		if w.ub < kth {
+			continue
+		}
+		if w.ub > kth {
+			return true
+		}
+		var first uint32
+		for _, cu := range w.cur {
+			if cu.pos < len(cu.l.doc) {
+				first = max(first, cu.l.doc[cu.pos])
+			}
+		}
+		if t.segs[w.s].start+uint64(first) < kthNum {
+			return true
+		}
+	}
+	return false
+}
+
+// meet takes doc of segment s, at position pos of clause j's list, into the candidates.
+func (t *topRun) meet(s int, doc uint32, j, pos int) {
+	ts := t.segs[s]
+	num := ts.start + uint64(doc)
+	if t.met[num] {
+		return
+	}
+	t.met[num] = true
+	if !t.matches(s, doc) {
+		return
+	}
+	c := &candidate{seg: s, doc: doc, num: num, part: make([]float64, len(t.clauses))}
+	for k, l := range ts.lists {
+		if !l.all.Contains(doc) {
+			continue
+		}
+		c.in |= 1 << k
+		i := pos
+		if k != j {
+			i = l.find(doc)
+		}
+		if i < 0 {
+			c.unknown |= 1 << k
+			continue
+		}
+		c.part[k] = l.impact(i) * t.c[k]
+	}
+	c.lo, c.hi = t.bounds(c)
+	t.cands = append(t.cands, c)
+	switch {
+	case len(t.best) < cap(t.best):
+		heap.Push(&t.best, c)
+	case c.lo > t.best[0].lo || c.lo == t.best[0].lo && c.num < t.best[0].num:
+		t.best[0] = c
+		heap.Fix(&t.best, 0)
+	}
+}
+
+// bounds returns c's score from its known contributions, and the most it can be with the
+// unknown ones at their lists' bound (rest). With all known, lo is the score, summed as
+// Bleve sums it: per word, its clauses times coord (the share of them the document holds).
+func (t *topRun) bounds(c *candidate) (lo, hi float64) {
+	for w := range t.q.words {
+		var l, u float64
+		n := 0
+		for j := t.first[w]; j < t.first[w+1]; j++ {
+			if c.in&(1<<j) == 0 {
+				continue
+			}
+			n++
+			if c.unknown&(1<<j) == 0 {
+				l += c.part[j]
+			} else {
+				u += t.segs[c.seg].lists[j].rest * t.c[j]
+			}
+		}
+		coord := float64(n) / float64(t.first[w+1]-t.first[w])
+		lo += l * coord
+		hi += (l + u) * coord
+	}
+	return lo, hi
+}
+
+// contenders returns the candidates that may be among the want best: all whose score may
+// reach the worst of the best.
+func (t *topRun) contenders() []*candidate {
+	kth := t.best[0].lo
+	var out []*candidate
+	for _, c := range t.cands {
+		if c.hi >= kth {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// resolve completes the scores of cands — reading the postings of the lists they are not in
+// the top of — and sorts them, best first.
+func (t *topRun) resolve(cands []*candidate) error {
+	type need struct {
+		c *candidate
+		j int
+	}
+	var needs []need
+	for _, c := range cands {
+		for j := range t.clauses {
+			if c.unknown&(1<<j) != 0 {
+				needs = append(needs, need{c: c, j: j})
+			}
+		}
+	}
+	slices.SortFunc(needs, func(a, b need) int {
+		return cmp.Or(cmp.Compare(a.c.seg, b.c.seg), cmp.Compare(a.j, b.j), cmp.Compare(a.c.doc, b.c.doc))
+	})
+	for i := 0; i < len(needs); {
+		s, j := needs[i].c.seg, needs[i].j
+		dict, err := t.segs[s].ss.Segment().Dictionary(t.clauses[j].field)
+		if err != nil {
+			return fmt.Errorf("search: %w", err)
+		}
+		pl, err := dict.PostingsList([]byte(t.clauses[j].term), nil, nil)
+		if err != nil {
+			return fmt.Errorf("search: %w", err)
+		}
+		it := pl.Iterator(true, true, false, nil)
+		for ; i < len(needs) && needs[i].c.seg == s && needs[i].j == j; i++ {
+			c := needs[i].c
+			p, err := it.Advance(uint64(c.doc))
+			if err != nil {
+				return fmt.Errorf("search: %w", err)
+			}
+			if p == nil || p.Number() != uint64(c.doc) {
+				return fmt.Errorf("search: impact list: document %d of segment %d lacks %s:%s", c.doc, s, t.clauses[j].field, t.clauses[j].term)
+			}
+			c.part[j] = impactOf(uint32(p.Frequency()), float32(p.Norm())) * t.c[j]
+			c.unknown &^= 1 << j
+		}
+	}
+	for _, c := range cands {
+		c.lo, c.hi = t.bounds(c)
+	}
+	slices.SortFunc(cands, func(a, b *candidate) int {
+		return cmp.Or(cmp.Compare(b.lo, a.lo), cmp.Compare(a.num, b.num))
+	})
+	return nil
+}

@@ -1,0 +1,138 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"testing"
+	"time"
+)
+
+// TestImpactsAgree: a search answered from the impact lists returns what Bleve's own search
+// finds with no scan limit — the same hits in the same order, the same scores (to rounding),
+// the same total — for frequent and rare words, several words, names, excluded words, every
+// kind of filter, dates that cut years, pages further down, hidden statuses and deleted
+// documents, over several segments; also when the lists are cut short (most searches then
+// fall back) and when many documents tie. And the lists answered most of the searches, so
+// the comparison is not between two runs of the same code.
+func TestImpactsAgree(t *testing.T) {
+	ix, err := Open(t.TempDir()+"/index", &Options{ScanLimit: 1 << 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ctx := context.Background()
+	mixedCorpus(t, ix, 11)
+	// Documents alike in all but their ID: their scores tie, within segments and across them.
+	// The third segment starts with five that score higher, so that it is walked first and
+	// meets its own tied documents before those of the earlier segments, which rank first.
+	for n := range 65 {
+		text := "Bescheid über die Hundesteuer"
+		if n >= 40 && n < 45 {
+			text = "Hundesteuer Hundesteuer"
+		}
+		d := Doc{ID: fmt.Sprintf("01K%023d", n), Citizen: "C9", Class: "tax", Source: "scan", Status: StatusActive,
+			Title: "Bescheid", Text: text, Date: time.Date(2021, 5, 5, 0, 0, 0, 0, time.UTC),
+			Created: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+		if err := ix.Put(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		if n == 19 || n == 39 || n == 64 {
+			if err := ix.Flush(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := ix.Warm(ctx); err != nil {
+		t.Fatal(err)
+	}
+	queries := []Request{
+		{Query: "Antrag"}, {Query: "antrag"}, {Query: "Reisepässe"}, {Query: "Antrag Bescheid"},
+		{Query: "Reisepässe Frist Mahnung"}, {Query: "Antrag -Bescheid"}, {Query: "Bescheid -Müller -Frist"},
+		{Query: "Müller"}, {Query: "Mueller"}, {Query: "Mueller Anschrift"}, {Query: "Weiß Schmidt"},
+		{Query: "Antrag klasse:tax"}, {Query: "Bescheid von:2018-03-01 bis:2020-12-31"},
+		{Query: "Bescheid bis:2019-06-30"}, {Query: "Frist von:2021-01-01"}, {Query: "Frist von:2030-01-01"},
+		{Query: "Gebühr", Class: []string{"tax", "registration"}}, {Query: "Gebühr", Source: []string{"portal"}},
+		{Query: "Widerspruch bürger:C7"}, {Query: "Grundsteuer", Citizen: []string{"C9", "C3"}},
+		{Query: "Standesamt Grundsteuer Vollmacht Termin"}, {Query: "Bescheid", Role: RecordsOfficer},
+		{Query: "Bescheid", Role: RecordsOfficer, Status: []string{StatusRestricted}},
+		{Query: "Antrag", From: 100, Size: 60}, {Query: "Bescheid", Size: 100}, {Query: "Grundsteuer", Size: 7, From: 3},
+		{Query: "Hundesteuer", Size: 10}, {Query: "Hundesteuer", Size: 7, From: 3}, {Query: "Hundesteuer", Size: 30},
+		{Query: "nichtda Antrag"}, {Query: "Straße", DateFrom: time.Date(2017, 2, 3, 0, 0, 0, 0, time.UTC),
+			DateTo: time.Date(2017, 11, 30, 0, 0, 0, 0, time.UTC)},
+		{Query: "der die das"}, {Query: "Antrag Antrag"},
+	}
+	full := maxImpacts
+	for _, limit := range []int{full, 12} {
+		defer func(old int) { maxImpacts = old }(maxImpacts)
+		maxImpacts = limit
+		ix.impacts = newImpacts(impactsBudget)
+		var answered int
+		for _, req := range queries {
+			if req.Role == "" {
+				req.Role = Clerk
+			}
+			useImpacts = false
+			want, err := ix.Search(ctx, req)
+			useImpacts = true
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := topAnswered.Load()
+			got, err := ix.Search(ctx, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if topAnswered.Load() > before {
+				answered++
+			}
+			if want.Total == 0 && req.Query != "nichtda Antrag" && req.Query != "Frist von:2030-01-01" {
+				t.Errorf("%q matches nothing: the test corpus does not exercise it", req.Query)
+			}
+			if got.Total != want.Total || got.Capped != want.Capped || len(got.Hits) != len(want.Hits) {
+				t.Errorf("lists of %d, %+v: %d hits of %d (capped %v), Bleve %d of %d (capped %v)", limit, req,
+					len(got.Hits), got.Total, got.Capped, len(want.Hits), want.Total, want.Capped)
+				continue
+			}
+			for i, h := range got.Hits {
+				w := want.Hits[i]
+				if h.ID != w.ID || math.Abs(h.Score-w.Score) > 1e-9*w.Score || h.Title != w.Title || !h.Date.Equal(w.Date) {
+					t.Errorf("lists of %d, %q: hit %d is %s (%.12g), Bleve %s (%.12g)", limit, req.Query, i, h.ID, h.Score, w.ID, w.Score)
+					break
+				}
+			}
+		}
+		t.Logf("lists of %d: %d of %d searches answered from them", limit, answered, len(queries))
+		if limit == full && answered < len(queries)-3 {
+			t.Errorf("lists of %d answered only %d of %d searches", limit, answered, len(queries))
+		}
+	}
+}
+
+// TestImpactsBudget: the cache of lists stays within its budget, dropping the least recently
+// used, and a list dropped is built again when asked for.
+func TestImpactsBudget(t *testing.T) {
+	ix, err := Open(t.TempDir()+"/index", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ctx := context.Background()
+	mixedCorpus(t, ix, 3)
+	ix.impacts = newImpacts(20 << 10)
+	for _, q := range []string{"Antrag", "Bescheid", "Frist", "Gebühr", "Mahnung", "Antrag"} {
+		if _, err := ix.Search(ctx, Request{Query: q, Role: Clerk}); err != nil {
+			t.Fatal(err)
+		}
+		c := ix.impacts
+		c.mu.Lock()
+		bytes, n := c.bytes, len(c.lists)
+		c.mu.Unlock()
+		if bytes > c.budget && n > 1 {
+			t.Fatalf("after %q: %d bytes in %d lists, budget %d", q, bytes, n, c.budget)
+		}
+		if n == 0 {
+			t.Fatalf("after %q: no list kept", q)
+		}
+	}
+}
