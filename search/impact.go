@@ -172,6 +172,7 @@ func (c *impacts) list(ss *scorch.SegmentSnapshot, field, term string) (*impactL
 
 // impactEntry is one posting while a list is built.
 type impactEntry struct {
+	imp  float64
 	doc  uint32
 	freq uint32
 	norm float32
@@ -179,8 +180,7 @@ type impactEntry struct {
 
 // better: a before b in a list.
 func (a impactEntry) better(b impactEntry) bool {
-	ia, ib := impactOf(a.freq, a.norm), impactOf(b.freq, b.norm)
-	return ia > ib || ia == ib && a.doc < b.doc
+	return a.imp > b.imp || a.imp == b.imp && a.doc < b.doc
 }
 
 // worstFirst is a heap of the best entries so far, the worst of them on top.
@@ -219,16 +219,17 @@ func (l *impactList) build(seg segment.Segment, field, term string) error {
 			break
 		}
 		e := impactEntry{doc: uint32(p.Number()), freq: uint32(p.Frequency()), norm: float32(p.Norm())}
+		e.imp = impactOf(e.freq, e.norm)
 		docs = append(docs, e.doc)
 		switch {
 		case len(best) < maxImpacts:
 			heap.Push(&best, e)
 		case e.better(best[0]):
-			l.rest = max(l.rest, impactOf(best[0].freq, best[0].norm))
+			l.rest = max(l.rest, best[0].imp)
 			best[0] = e
 			heap.Fix(&best, 0)
 		default:
-			l.rest = max(l.rest, impactOf(e.freq, e.norm))
+			l.rest = max(l.rest, e.imp)
 		}
 	}
 	l.all.AddMany(docs)
@@ -287,8 +288,16 @@ func termBitmap(seg segment.Segment, field, term string) (*roaring.Bitmap, error
 	}
 }
 
-// anyBitmap returns the documents of seg holding any of terms in field.
+// anyBitmap returns the documents of seg holding any of terms in field; like termBitmap's,
+// it must not be changed or kept past the search.
 func anyBitmap(seg segment.Segment, field string, terms []string) (*roaring.Bitmap, error) {
+	if len(terms) == 1 {
+		bm, err := termBitmap(seg, field, terms[0])
+		if bm == nil && err == nil {
+			bm = roaring.New()
+		}
+		return bm, err
+	}
 	out := roaring.New()
 	for _, t := range terms {
 		bm, err := termBitmap(seg, field, t)
@@ -334,10 +343,23 @@ type segWalk struct {
 	ub  float64   // bounds the score of a document not met yet
 }
 
-func (w *segWalk) bound() {
+// bound sets w.ub. A document not met yet can only be in lists still open — those with
+// entries left, or cut short — so a word adds at most the heads of its open lists, times the
+// share of its clauses they are (coord): once the list of "mahnungen" is walked to its end,
+// the documents left of "mahnung" count half.
+func (t *topRun) bound(w *segWalk) {
 	w.ub = 0
-	for _, cu := range w.cur {
-		w.ub += cu.head()
+	for word := range t.q.words {
+		var sum float64
+		open := 0
+		for j := t.first[word]; j < t.first[word+1]; j++ {
+			cu := w.cur[j]
+			if cu.pos < len(cu.l.doc) || cu.l.rest > 0 {
+				sum += cu.head()
+				open++
+			}
+		}
+		w.ub += sum * float64(open) / float64(t.first[word+1]-t.first[word])
 	}
 }
 
@@ -394,7 +416,8 @@ type topRun struct {
 	cands   []*candidate    // the matching ones
 	best    bestHeap
 	// years: those of the index the date bounds touch; cut: of them, those not wholly within.
-	years, cut []string
+	// outside: the others.
+	years, cut, outside []string
 }
 
 // topSearch answers p.top from the impact lists; ok is false if they cannot decide, and the
@@ -457,7 +480,7 @@ func (t *topRun) prepare(ix *Index, snap *scorch.IndexSnapshot) (total int, ok b
 	var cols *snapshotColumns
 	if !f.from.IsZero() || !f.to.IsZero() {
 		cols = ix.cols.forSnapshot(snap)
-		if t.years, t.cut, err = yearsWithin(snap, f.from, f.to); err != nil {
+		if t.years, t.outside, t.cut, err = yearsWithin(snap, f.from, f.to); err != nil {
 			return 0, false, err
 		}
 	}
@@ -530,7 +553,7 @@ func (t *topRun) prepare(ix *Index, snap *scorch.IndexSnapshot) (total int, ok b
 		for j, l := range ts.lists {
 			w.cur = append(w.cur, &cursor{l: l, c: t.c[j]})
 		}
-		w.bound()
+		t.bound(w)
 		t.walks = append(t.walks, w)
 	}
 	return total, true, nil
@@ -577,16 +600,27 @@ func (t *topRun) filter(ts *topSeg, words, del *roaring.Bitmap, cols *snapshotCo
 	if f.from.IsZero() && f.to.IsZero() {
 		return m, nil, nil
 	}
-	bm, err := anyBitmap(seg, fieldYear, t.years)
-	if err != nil {
-		return nil, nil, err
-	}
-	m.And(bm)
-	if len(t.cut) > 0 {
-		if partial, err = anyBitmap(seg, fieldYear, t.cut); err != nil {
+	// Every document has a year (Created stands in for a missing date): the years outside
+	// the bounds exclude the same as those within include, and are fewer for an open bound.
+	if len(t.outside) < len(t.years) {
+		bm, err := anyBitmap(seg, fieldYear, t.outside)
+		if err != nil {
 			return nil, nil, err
 		}
-		partial.And(m)
+		m.AndNot(bm)
+	} else {
+		bm, err := anyBitmap(seg, fieldYear, t.years)
+		if err != nil {
+			return nil, nil, err
+		}
+		m.And(bm)
+	}
+	if len(t.cut) > 0 {
+		bm, err := anyBitmap(seg, fieldYear, t.cut)
+		if err != nil {
+			return nil, nil, err
+		}
+		partial = roaring.And(bm, m)
 		if partial.IsEmpty() {
 			partial = nil
 		} else if cols != nil {
@@ -597,20 +631,20 @@ func (t *topRun) filter(ts *topSeg, words, del *roaring.Bitmap, cols *snapshotCo
 }
 
 // yearsWithin returns the years of the index's documents that [from, to) touches (either
-// zero: open), and of them those it does not hold whole.
-func yearsWithin(r index.IndexReader, from, to time.Time) (years, cut []string, err error) {
+// zero: open), those it does not, and of the first those it does not hold whole.
+func yearsWithin(r index.IndexReader, from, to time.Time) (years, outside, cut []string, err error) {
 	dict, err := r.FieldDict(fieldYear)
 	if err != nil {
-		return nil, nil, fmt.Errorf("search: %w", err)
+		return nil, nil, nil, fmt.Errorf("search: %w", err)
 	}
 	defer dict.Close()
 	for {
 		e, err := dict.Next()
 		if err != nil {
-			return nil, nil, fmt.Errorf("search: %w", err)
+			return nil, nil, nil, fmt.Errorf("search: %w", err)
 		}
 		if e == nil {
-			return years, cut, nil
+			return years, outside, cut, nil
 		}
 		y, err := strconv.Atoi(e.Term)
 		if err != nil {
@@ -618,6 +652,7 @@ func yearsWithin(r index.IndexReader, from, to time.Time) (years, cut []string, 
 		}
 		start, end := yearStart(y), yearStart(y+1)
 		if !from.IsZero() && !end.After(from) || !to.IsZero() && !to.After(start) {
+			outside = append(outside, e.Term)
 			continue
 		}
 		years = append(years, e.Term)
@@ -675,7 +710,7 @@ func (t *topRun) walk(ctx context.Context, want int) ([]*candidate, bool, error)
 				moved = true
 			}
 		}
-		w.bound()
+		t.bound(w)
 		switch {
 		case moved:
 			heap.Fix(&h, 0)
