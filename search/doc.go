@@ -21,8 +21,11 @@
 //     returns (well within a second), and at once after [Index.Flush] returns.
 //   - Bounded query cost. A query has at most [MaxTerms] terms of at most [MaxTermLen]
 //     characters, and there is no wildcard, regular expression, prefix or fuzzy matching at all;
-//     pages are at most [MaxSize] hits deep from at most [MaxFrom]. A search looks at no more
-//     than [Options.ScanLimit] matching documents ([Result.Capped] says when it stopped).
+//     pages are at most [MaxSize] hits deep from at most [MaxFrom]. Words with filters, ranked
+//     by relevance without facets, are answered from impact lists (impact.go): the best
+//     documents of each term first, stopping as soon as the page is certain, with the exact
+//     total. Any other search looks at no more than [Options.ScanLimit] matching documents
+//     ([Result.Capped] says when it stopped).
 //   - Role filtering happens here, not in callers: restricted documents appear only for
 //     [RecordsOfficer]; disposed documents never appear.
 //

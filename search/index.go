@@ -49,9 +49,12 @@ type Options struct {
 	MaxTextBytes int           // bytes of Doc.Text indexed; the rest is not searchable; default 1 MiB
 	LockTimeout  time.Duration // how long Open waits for another holder of the directory; default 2 s
 	// ScanLimit is how many matching documents one search looks at before it stops (see
-	// Result.Capped); default 10,000, as many as a clerk could page through (MaxFrom).
+	// Result.Capped); default 10,000, as many as a clerk could page through (MaxFrom). Searches
+	// the impact lists answer (impact.go) are not limited by it.
 	ScanLimit int
-	Now       func() time.Time // clock for naming a moved-aside index; default time.Now
+	// ImpactBytes bounds the memory of the impact lists kept (impact.go); default 256 MiB.
+	ImpactBytes int
+	Now         func() time.Time // clock for naming a moved-aside index; default time.Now
 }
 
 func (o *Options) withDefaults() Options {
@@ -76,6 +79,9 @@ func (o *Options) withDefaults() Options {
 	}
 	if r.ScanLimit <= 0 {
 		r.ScanLimit = 10000
+	}
+	if r.ImpactBytes <= 0 {
+		r.ImpactBytes = impactsBudget
 	}
 	if r.LockTimeout <= 0 {
 		r.LockTimeout = 2 * time.Second
@@ -148,7 +154,7 @@ func open(dir string, opts *Options) (ix *Index, created bool, err error) {
 	ix = &Index{
 		opts: o, b: b, german: german, exact: exact,
 		cols:    newColumns(),
-		impacts: newImpacts(impactsBudget),
+		impacts: newImpacts(o.ImpactBytes),
 		ops:     make(chan op, o.QueueSize),
 		quit:    make(chan struct{}),
 		stop:    make(chan struct{}),

@@ -51,7 +51,8 @@ type Request struct {
 type Result struct {
 	Hits  []Hit
 	Total int // documents matching, over all pages; a lower bound if Capped
-	// Capped: more documents may match than were looked at. Either more than
+	// Capped: more documents may match than were looked at (never for a search answered
+	// from the impact lists, whose Total is exact). Either more than
 	// Options.ScanLimit match: the search stopped there, Total is the limit, the page holds
 	// the best of the documents seen, and Facets count those. Or the query has a phrase and
 	// only some of the candidates were checked for it (phrase.go): Total counts those that
