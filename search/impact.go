@@ -63,11 +63,24 @@ type topQuery struct {
 }
 
 // topFilter is a search's filters: each of anyOf must match one of its values, no hidden
-// status may, and the date lies in [from, to) (either zero: open).
+// status may, and the date lies in [from, to) (either zero: open). years are the index's
+// years the bounds touch, outside the others, cut those of years not wholly within.
 type topFilter struct {
-	anyOf    []keywords
-	hidden   []string
-	from, to time.Time
+	anyOf               []keywords
+	hidden              []string
+	from, to            time.Time
+	years, outside, cut []string
+}
+
+// whole returns the years wholly within the bounds.
+func (f *topFilter) whole() []string {
+	var out []string
+	for _, y := range f.years {
+		if !slices.Contains(f.cut, y) {
+			out = append(out, y)
+		}
+	}
+	return out
 }
 
 // keywords are values of a keyword field.
@@ -183,16 +196,19 @@ func (a impactEntry) better(b impactEntry) bool {
 	return a.imp > b.imp || a.imp == b.imp && a.doc < b.doc
 }
 
-// worstFirst is a heap of the best entries so far, the worst of them on top.
-type worstFirst []impactEntry
+// heapOf is a container/heap of items, less deciding which comes up first.
+type heapOf[T any] struct {
+	items []T
+	less  func(a, b T) bool
+}
 
-func (h worstFirst) Len() int           { return len(h) }
-func (h worstFirst) Less(i, j int) bool { return h[j].better(h[i]) }
-func (h worstFirst) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *worstFirst) Push(x any)        { *h = append(*h, x.(impactEntry)) }
-func (h *worstFirst) Pop() any {
-	x := (*h)[len(*h)-1]
-	*h = (*h)[:len(*h)-1]
+func (h *heapOf[T]) Len() int           { return len(h.items) }
+func (h *heapOf[T]) Less(i, j int) bool { return h.less(h.items[i], h.items[j]) }
+func (h *heapOf[T]) Swap(i, j int)      { h.items[i], h.items[j] = h.items[j], h.items[i] }
+func (h *heapOf[T]) Push(x any)         { h.items = append(h.items, x.(T)) }
+func (h *heapOf[T]) Pop() any {
+	x := h.items[len(h.items)-1]
+	h.items = h.items[:len(h.items)-1]
 	return x
 }
 
@@ -208,7 +224,9 @@ func (l *impactList) build(seg segment.Segment, field, term string) error {
 		return fmt.Errorf("search: impact list: %w", err)
 	}
 	it := pl.Iterator(true, true, false, nil)
-	best := make(worstFirst, 0, min(int(pl.Count()), maxImpacts))
+	// The best entries so far, the worst of them on top.
+	best := &heapOf[impactEntry]{items: make([]impactEntry, 0, min(int(pl.Count()), maxImpacts)),
+		less: func(a, b impactEntry) bool { return b.better(a) }}
 	var docs []uint32
 	for {
 		p, err := it.Next()
@@ -222,28 +240,28 @@ func (l *impactList) build(seg segment.Segment, field, term string) error {
 		e.imp = impactOf(e.freq, e.norm)
 		docs = append(docs, e.doc)
 		switch {
-		case len(best) < maxImpacts:
-			heap.Push(&best, e)
-		case e.better(best[0]):
-			l.rest = max(l.rest, best[0].imp)
-			best[0] = e
-			heap.Fix(&best, 0)
+		case best.Len() < maxImpacts:
+			heap.Push(best, e)
+		case e.better(best.items[0]):
+			l.rest = max(l.rest, best.items[0].imp)
+			best.items[0] = e
+			heap.Fix(best, 0)
 		default:
 			l.rest = max(l.rest, e.imp)
 		}
 	}
 	l.all.AddMany(docs)
 	l.all.RunOptimize()
-	slices.SortFunc(best, func(a, b impactEntry) int {
+	slices.SortFunc(best.items, func(a, b impactEntry) int {
 		if a.better(b) {
 			return -1
 		}
 		return 1
 	})
-	n := len(best)
+	n := best.Len()
 	l.doc, l.freq, l.norm = make([]uint32, n), make([]uint32, n), make([]float32, n)
 	l.byDoc = make([]uint64, n)
-	for i, e := range best {
+	for i, e := range best.items {
 		l.doc[i], l.freq[i], l.norm[i] = e.doc, e.freq, e.norm
 		l.byDoc[i] = uint64(e.doc)<<32 | uint64(i)
 	}
@@ -363,19 +381,6 @@ func (t *topRun) bound(w *segWalk) {
 	}
 }
 
-// walkHeap orders segments by ub, highest first.
-type walkHeap []*segWalk
-
-func (h walkHeap) Len() int           { return len(h) }
-func (h walkHeap) Less(i, j int) bool { return h[i].ub > h[j].ub }
-func (h walkHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *walkHeap) Push(x any)        { *h = append(*h, x.(*segWalk)) }
-func (h *walkHeap) Pop() any {
-	x := (*h)[len(*h)-1]
-	*h = (*h)[:len(*h)-1]
-	return x
-}
-
 // candidate is a matching document met in some list. Its score is known from below (lo, the
 // contributions read from the lists) and above (hi, adding the most that those it is not in
 // the top of could add); unknown marks those clauses.
@@ -389,21 +394,6 @@ type candidate struct {
 	lo, hi  float64
 }
 
-// bestHeap keeps the want candidates best by lo (ties by index order), the worst on top.
-type bestHeap []*candidate
-
-func (h bestHeap) Len() int { return len(h) }
-func (h bestHeap) Less(i, j int) bool {
-	return h[i].lo < h[j].lo || h[i].lo == h[j].lo && h[i].num > h[j].num
-}
-func (h bestHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *bestHeap) Push(x any)   { *h = append(*h, x.(*candidate)) }
-func (h *bestHeap) Pop() any {
-	x := (*h)[len(*h)-1]
-	*h = (*h)[:len(*h)-1]
-	return x
-}
-
 // topRun is one top search under way.
 type topRun struct {
 	q       *topQuery
@@ -412,12 +402,10 @@ type topRun struct {
 	first   []int // word → its first clause; word w has clauses first[w]..first[w+1]-1
 	c       []float64
 	walks   []*segWalk
-	met     map[uint64]bool // global document numbers met, matching or not
-	cands   []*candidate    // the matching ones
-	best    bestHeap
-	// years: those of the index the date bounds touch; cut: of them, those not wholly within.
-	// outside: the others.
-	years, cut, outside []string
+	met     map[uint64]bool     // global document numbers met, matching or not
+	cands   []*candidate        // the matching ones
+	best    *heapOf[*candidate] // the want candidates best by lo (ties by index order), worst on top
+	want    int
 }
 
 // topSearch answers p.top from the impact lists; ok is false if they cannot decide, and the
@@ -449,8 +437,11 @@ func (ix *Index) topSearch(ctx context.Context, r index.IndexReader, p *plan, re
 		topAnswered.Add(1)
 		return out, true, nil
 	}
-	t.best = make(bestHeap, 0, want)
-	page, ok, err := t.walk(ctx, want)
+	t.want = want
+	t.best = &heapOf[*candidate]{less: func(a, b *candidate) bool {
+		return a.lo < b.lo || a.lo == b.lo && a.num > b.num
+	}}
+	page, ok, err := t.walk(ctx)
 	if err != nil || !ok {
 		return nil, ok, err
 	}
@@ -478,11 +469,8 @@ func (t *topRun) prepare(ix *Index, snap *scorch.IndexSnapshot) (total int, ok b
 	df := make([]uint64, len(t.clauses))
 	f := t.q.filter
 	var cols *snapshotColumns
-	if !f.from.IsZero() || !f.to.IsZero() {
+	if len(f.cut) > 0 {
 		cols = ix.cols.forSnapshot(snap)
-		if t.years, t.outside, t.cut, err = yearsWithin(snap, f.from, f.to); err != nil {
-			return 0, false, err
-		}
 	}
 	var start uint64
 	for i, ss := range snap.Segments() {
@@ -512,12 +500,14 @@ func (t *topRun) prepare(ix *Index, snap *scorch.IndexSnapshot) (total int, ok b
 				words.And(any)
 			}
 		}
-		m, partial, err := t.filter(ts, words, del, cols, i)
+		m, partial, err := t.filter(seg, words, del)
 		if err != nil {
 			return 0, false, fmt.Errorf("search: %w", err)
 		}
-		if partial != nil && ts.col == nil {
-			return 0, false, nil // the dates of this segment are not decoded yet
+		if partial != nil {
+			if ts.col = cols.segs[i]; ts.col == nil {
+				return 0, false, nil // the dates of this segment are not decoded yet
+			}
 		}
 		ts.match, ts.partial = m, partial
 		n := int(m.GetCardinality())
@@ -561,8 +551,7 @@ func (t *topRun) prepare(ix *Index, snap *scorch.IndexSnapshot) (total int, ok b
 
 // filter returns the documents of ts that hold all words, pass the filters and are not
 // deleted, and of them those whose date is to be checked (in a year the date bounds cut).
-func (t *topRun) filter(ts *topSeg, words, del *roaring.Bitmap, cols *snapshotColumns, i int) (m, partial *roaring.Bitmap, err error) {
-	seg := ts.ss.Segment()
+func (t *topRun) filter(seg segment.Segment, words, del *roaring.Bitmap) (m, partial *roaring.Bitmap, err error) {
 	m = words
 	f := t.q.filter
 	for _, k := range f.anyOf {
@@ -602,29 +591,26 @@ func (t *topRun) filter(ts *topSeg, words, del *roaring.Bitmap, cols *snapshotCo
 	}
 	// Every document has a year (Created stands in for a missing date): the years outside
 	// the bounds exclude the same as those within include, and are fewer for an open bound.
-	if len(t.outside) < len(t.years) {
-		bm, err := anyBitmap(seg, fieldYear, t.outside)
+	if len(f.outside) < len(f.years) {
+		bm, err := anyBitmap(seg, fieldYear, f.outside)
 		if err != nil {
 			return nil, nil, err
 		}
 		m.AndNot(bm)
 	} else {
-		bm, err := anyBitmap(seg, fieldYear, t.years)
+		bm, err := anyBitmap(seg, fieldYear, f.years)
 		if err != nil {
 			return nil, nil, err
 		}
 		m.And(bm)
 	}
-	if len(t.cut) > 0 {
-		bm, err := anyBitmap(seg, fieldYear, t.cut)
+	if len(f.cut) > 0 {
+		bm, err := anyBitmap(seg, fieldYear, f.cut)
 		if err != nil {
 			return nil, nil, err
 		}
-		partial = roaring.And(bm, m)
-		if partial.IsEmpty() {
+		if partial = roaring.And(bm, m); partial.IsEmpty() {
 			partial = nil
-		} else if cols != nil {
-			ts.col = cols.segs[i]
 		}
 	}
 	return m, partial, nil
@@ -683,25 +669,23 @@ func (t *topRun) matches(s int, doc uint32) bool {
 // lists cannot decide. It steps the segment whose unmet documents could score highest until
 // want candidates are certain to score at least as much as any document not among the
 // contenders (candidates that might still beat the worst of them), whose scores it completes.
-func (t *topRun) walk(ctx context.Context, want int) ([]*candidate, bool, error) {
-	h := make(walkHeap, 0, len(t.walks))
+func (t *topRun) walk(ctx context.Context) ([]*candidate, bool, error) {
+	// The segments by ub, highest first.
+	h := &heapOf[*segWalk]{items: slices.Clone(t.walks), less: func(a, b *segWalk) bool { return a.ub > b.ub }}
+	heap.Init(h)
 	var stuck []*segWalk // lists run out, documents left
-	for _, w := range t.walks {
-		h = append(h, w)
-	}
-	heap.Init(&h)
 	for steps := 0; ; steps++ {
 		if steps%64 == 0 && ctx.Err() != nil {
 			return nil, false, ctx.Err()
 		}
-		if len(t.best) == want && !t.blocked(h) && !t.blocked(stuck) {
+		if t.best.Len() == t.want && !t.blocked(h.items) && !t.blocked(stuck) {
 			page := t.contenders()
 			return page, true, t.resolve(page)
 		}
-		if len(h) == 0 || steps > maxTopSteps {
+		if h.Len() == 0 || steps > maxTopSteps {
 			return nil, false, nil
 		}
-		w := h[0]
+		w := h.items[0]
 		moved := false
 		for j, cu := range w.cur {
 			if cu.pos < len(cu.l.doc) {
@@ -713,11 +697,11 @@ func (t *topRun) walk(ctx context.Context, want int) ([]*candidate, bool, error)
 		t.bound(w)
 		switch {
 		case moved:
-			heap.Fix(&h, 0)
+			heap.Fix(h, 0)
 		case w.ub > 0:
-			stuck = append(stuck, heap.Pop(&h).(*segWalk))
+			stuck = append(stuck, heap.Pop(h).(*segWalk))
 		default:
-			heap.Pop(&h)
+			heap.Pop(h)
 		}
 	}
 }
@@ -726,7 +710,7 @@ func (t *topRun) walk(ctx context.Context, want int) ([]*candidate, bool, error)
 // want best: score more, or as much with a lower number. To tie with ub, a document must be
 // at the head of every list of its segment, so it comes no earlier than the furthest head.
 func (t *topRun) blocked(ws []*segWalk) bool {
-	kth, kthNum := t.best[0].lo, t.best[0].num
+	kth, kthNum := t.best.items[0].lo, t.best.items[0].num
 	for _, w := range ws {
 		if w.ub < kth {
 			continue
@@ -777,11 +761,11 @@ func (t *topRun) meet(s int, doc uint32, j, pos int) {
 	c.lo, c.hi = t.bounds(c)
 	t.cands = append(t.cands, c)
 	switch {
-	case len(t.best) < cap(t.best):
-		heap.Push(&t.best, c)
-	case c.lo > t.best[0].lo || c.lo == t.best[0].lo && c.num < t.best[0].num:
-		t.best[0] = c
-		heap.Fix(&t.best, 0)
+	case t.best.Len() < t.want:
+		heap.Push(t.best, c)
+	case t.best.less(t.best.items[0], c):
+		t.best.items[0] = c
+		heap.Fix(t.best, 0)
 	}
 }
 
@@ -813,7 +797,7 @@ func (t *topRun) bounds(c *candidate) (lo, hi float64) {
 // contenders returns the candidates that may be among the want best: all whose score may
 // reach the worst of the best.
 func (t *topRun) contenders() []*candidate {
-	kth := t.best[0].lo
+	kth := t.best.items[0].lo
 	var out []*candidate
 	for _, c := range t.cands {
 		if c.hi >= kth {

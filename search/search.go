@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -276,20 +275,19 @@ func (ix *Index) filtersOf(r index.IndexReader, req Request, q *Query, statuses 
 			return nil, nil, false, fmt.Errorf("search: %w: dates must lie between %d and %d", ErrInvalid, minDate.Year(), maxDate.Year()-1)
 		}
 	}
-	dq, err := dateFilter(r, from, to)
-	if err != nil {
+	if f.years, f.outside, f.cut, err = yearsWithin(r, from, to); err != nil {
 		return nil, nil, false, err
 	}
 	f.from, f.to = from, to
-	return append(filters, dq), f, true, nil
+	return append(filters, dateFilter(from, to, f.whole())), f, true, nil
 }
 
 // dateFilter matches documents whose effective date lies in [from, to), either bound zero
-// meaning open. Whole calendar years in the range become terms of the year field — only the
-// years some document has — and only the partial years at the ends are date ranges. A date
-// range is a disjunction over many prefix-coded terms, so a filter of three whole years had
-// cost more than the words it filtered.
-func dateFilter(r index.IndexReader, from, to time.Time) (query.Query, error) {
+// meaning open; whole are the index's years wholly within (see yearsWithin). Whole years
+// become terms of the year field, and only the partial years at the ends are date ranges. A
+// date range is a disjunction over many prefix-coded terms, so a filter of three whole years
+// had cost more than the words it filtered.
+func dateFilter(from, to time.Time, whole []string) query.Query {
 	if from.IsZero() {
 		from = minDate
 	}
@@ -308,7 +306,7 @@ func dateFilter(r index.IndexReader, from, to time.Time) (query.Query, error) {
 		first++
 	}
 	if first > last {
-		return dateRange(from, to), nil
+		return dateRange(from, to)
 	}
 	var parts []query.Query
 	if from.Before(yearStart(first)) {
@@ -317,34 +315,16 @@ func dateFilter(r index.IndexReader, from, to time.Time) (query.Query, error) {
 	if yearStart(last + 1).Before(to) {
 		parts = append(parts, dateRange(yearStart(last+1), to))
 	}
-	dict, err := r.FieldDict(fieldYear)
-	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
-	}
-	defer dict.Close()
-	var years []string
-	for {
-		e, err := dict.Next()
-		if err != nil {
-			return nil, fmt.Errorf("search: %w", err)
-		}
-		if e == nil {
-			break
-		}
-		if y, err := strconv.Atoi(e.Term); err == nil && first <= y && y <= last {
-			years = append(years, e.Term)
-		}
-	}
-	if len(years) > 0 {
-		parts = append(parts, anyTerm(fieldYear, years))
+	if len(whole) > 0 {
+		parts = append(parts, anyTerm(fieldYear, whole))
 	}
 	switch len(parts) {
 	case 0:
-		return bleve.NewMatchNoneQuery(), nil
+		return bleve.NewMatchNoneQuery()
 	case 1:
-		return parts[0], nil
+		return parts[0]
 	}
-	return bleve.NewDisjunctionQuery(parts...), nil
+	return bleve.NewDisjunctionQuery(parts...)
 }
 
 // terms returns the queries for the words and phrases of q that must and must not match; ok
