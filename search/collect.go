@@ -223,7 +223,7 @@ func checkBest(pc *phraseChecker, page []entry, want int, out *Result) (pass []e
 		return nil, true, nil
 	}
 	out.Total, out.Capped = len(pass), !whole || checked < len(page)
-	return pass, false, nil
+	return pass[:min(want, len(pass))], false, nil
 }
 
 // fewMatches: up to this many matches, a search of several clauses is scored only where it

@@ -364,7 +364,8 @@ type segWalk struct {
 // bound sets w.ub. A document not met yet can only be in lists still open — those with
 // entries left, or cut short — so a word adds at most the heads of its open lists, times the
 // share of its clauses they are (coord): once the list of "mahnungen" is walked to its end,
-// the documents left of "mahnung" count half.
+// the documents left of "mahnung" count half. A word whose lists are all walked to their end
+// has no documents left: nothing unmet can match.
 func (t *topRun) bound(w *segWalk) {
 	w.ub = 0
 	for word := range t.q.words {
@@ -376,6 +377,10 @@ func (t *topRun) bound(w *segWalk) {
 				sum += cu.head()
 				open++
 			}
+		}
+		if open == 0 {
+			w.ub = 0
+			return
 		}
 		w.ub += sum * float64(open) / float64(t.first[word+1]-t.first[word])
 	}

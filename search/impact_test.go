@@ -43,6 +43,7 @@ func TestImpactsAgree(t *testing.T) {
 			}
 		}
 	}
+	settle(t, ix)
 	if err := ix.Warm(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +61,7 @@ func TestImpactsAgree(t *testing.T) {
 		{Query: "Hundesteuer", Size: 10}, {Query: "Hundesteuer", Size: 7, From: 3}, {Query: "Hundesteuer", Size: 30},
 		{Query: "nichtda Antrag"}, {Query: "Straße", DateFrom: time.Date(2017, 2, 3, 0, 0, 0, 0, time.UTC),
 			DateTo: time.Date(2017, 11, 30, 0, 0, 0, 0, time.UTC)},
-		{Query: "der die das"}, {Query: "Antrag Antrag"},
+		{Query: "der die das"}, {Query: "Antrag Antrag"}, {Query: "Reisepässe bürger:C7", Size: 100},
 	}
 	full := maxImpacts
 	for _, limit := range []int{full, 12} {

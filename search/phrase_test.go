@@ -78,6 +78,16 @@ func TestPhraseBestFirst(t *testing.T) {
 			t.Errorf("facets %v: total %d, capped %v, %d hits; want the 5 documents holding the phrase", facets, res.Total, res.Capped, len(res.Hits))
 		}
 	}
+	// Few candidates, all checked: the total is exact, and the page still its size.
+	for _, pg := range []struct{ from, size, hits int }{{0, 2, 2}, {4, 2, 1}, {0, 20, 5}} {
+		res, err := ix.Search(ctx, Request{Query: `"Frist liegt"`, Role: Clerk, From: pg.from, Size: pg.size})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != 5 || res.Capped || len(res.Hits) != pg.hits {
+			t.Errorf("from %d, size %d: total %d, capped %v, %d hits; want 5, not capped, %d hits", pg.from, pg.size, res.Total, res.Capped, len(res.Hits), pg.hits)
+		}
+	}
 	// Words the best candidates hold: the page is full from them, Total a lower bound.
 	res, err := ix.Search(ctx, Request{Query: `"und Frist"`, Role: Clerk, Size: 10})
 	if err != nil {
