@@ -42,8 +42,9 @@ import (
 // variable for tests).
 var maxImpacts = 4096
 
-// topAnswered counts the searches the impact lists answered (for tests).
-var topAnswered atomic.Int64
+// topAnswered counts the searches the impact lists answered, primedLists the lists built
+// ahead of searches (prime.go) (for tests).
+var topAnswered, primedLists atomic.Int64
 
 // Limits of a search by impact lists and the cache's default budget.
 const (
@@ -130,15 +131,28 @@ func impactOf(freq uint32, norm float32) float64 {
 // impacts caches impact lists, least recently used dropped first past the budget; lists of
 // segments merged away are dropped in that way too.
 type impacts struct {
-	mu     sync.Mutex
-	lists  map[impactKey]*impactList
-	order  *list.List // of impactKey, most recently used first
-	bytes  int
-	budget int
+	mu       sync.Mutex
+	lists    map[impactKey]*impactList
+	order    *list.List // of impactKey, most recently used first
+	bytes    int
+	budget   int
+	primed   map[uint64]bool // segments whose lists have been built ahead (prime.go)
+	building sync.Mutex      // held by the one building lists ahead
+	ahead    sync.WaitGroup  // builds ahead under way
+	quit     context.Context // done when the index closes: builds ahead stop
+	cancel   context.CancelFunc
 }
 
 func newImpacts(budget int) *impacts {
-	return &impacts{lists: map[impactKey]*impactList{}, order: list.New(), budget: budget}
+	c := &impacts{lists: map[impactKey]*impactList{}, order: list.New(), budget: budget, primed: map[uint64]bool{}}
+	c.quit, c.cancel = context.WithCancel(context.Background())
+	return c
+}
+
+// stop stops the builds ahead and waits for them.
+func (c *impacts) stop() {
+	c.cancel()
+	c.ahead.Wait()
 }
 
 // list returns the impact list of term in field of ss, building it if it is not cached.
@@ -432,6 +446,7 @@ func (ix *Index) topSearch(ctx context.Context, r index.IndexReader, p *plan, re
 	if len(t.clauses) > 64 {
 		return nil, false, nil
 	}
+	ix.impacts.prime(snap)
 	total, ok, err := t.prepare(ix, snap)
 	if err != nil || !ok {
 		return nil, ok, err

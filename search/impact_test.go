@@ -6,6 +6,9 @@ import (
 	"math"
 	"testing"
 	"time"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 )
 
 // TestImpactsAgree: a search answered from the impact lists returns what Bleve's own search
@@ -135,5 +138,109 @@ func TestImpactsBudget(t *testing.T) {
 		if n == 0 {
 			t.Fatalf("after %q: no list kept", q)
 		}
+	}
+}
+
+// TestImpactsPrime: Warm builds the lists of the big segments' frequent terms; a segment a
+// merge makes gets the lists of the words in use built in the background, before a search of
+// those words meets it.
+func TestImpactsPrime(t *testing.T) {
+	defer func(b, m int) { bigSegment, primeMinDocs = b, m }(bigSegment, primeMinDocs)
+	bigSegment, primeMinDocs = 300, 50
+	ix, err := Open(t.TempDir()+"/index", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ctx := context.Background()
+	mixedCorpus(t, ix, 5)
+	cached := func(seg uint64, field, term string) bool {
+		c := ix.impacts
+		c.mu.Lock()
+		l := c.lists[impactKey{seg, field, term}]
+		c.mu.Unlock()
+		if l == nil {
+			return false
+		}
+		select {
+		case <-l.ready:
+			return l.err == nil
+		default:
+			return false
+		}
+	}
+	big := func() map[uint64]bool {
+		r, err := ix.reader()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		ids := map[uint64]bool{}
+		for _, ss := range r.(*scorch.IndexSnapshot).Segments() {
+			if ss.Count() > uint64(bigSegment) {
+				ids[ss.Id()] = true
+			}
+		}
+		return ids
+	}
+	before := primedLists.Load()
+	if err := ix.Warm(ctx); err != nil {
+		t.Fatal(err)
+	}
+	old := big()
+	if len(old) == 0 {
+		t.Fatal("no big segment: the test needs one")
+	}
+	for id := range old {
+		if !cached(id, fieldText, "antrag") || !cached(id, fieldExact, "antrag") {
+			t.Errorf("after Warm, segment %d has no list of antrag", id)
+		}
+	}
+	if primedLists.Load() == before {
+		t.Error("Warm built no lists ahead")
+	}
+	for _, q := range []string{"Grundsteuer", "Vollmacht"} {
+		if _, err := ix.Search(ctx, Request{Query: q, Role: Clerk}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for n := range 100 { // a segment to merge with the others
+		d := Doc{ID: fmt.Sprintf("01N%023d", n), Citizen: "C1", Class: "tax", Source: "portal", Status: StatusActive,
+			Title: "Grundsteuer", Text: "Bescheid über die Grundsteuer", Date: time.Date(2022, 2, 2, 0, 0, 0, 0, time.UTC),
+			Created: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+		if err := ix.Put(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := ix.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	adv, err := ix.b.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := mergeplan.SingleSegmentMergePlanOptions
+	if err := adv.(*scorch.Scorch).ForceMerge(ctx, &opts); err != nil {
+		t.Fatal(err)
+	}
+	settle(t, ix)
+	var fresh uint64
+	for id := range big() {
+		if !old[id] {
+			fresh = id
+		}
+	}
+	if fresh == 0 {
+		t.Fatal("the merge made no new big segment")
+	}
+	if _, err := ix.Search(ctx, Request{Query: "Bescheid", Role: Clerk}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for !cached(fresh, fieldExact, "grundsteuer") || !cached(fresh, fieldText, "vollmacht") {
+		if time.Now().After(deadline) {
+			t.Fatal("the new segment's lists of the words in use were not built ahead")
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

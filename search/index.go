@@ -52,7 +52,8 @@ type Options struct {
 	// Result.Capped); default 10,000, as many as a clerk could page through (MaxFrom). Searches
 	// the impact lists answer (impact.go) are not limited by it.
 	ScanLimit int
-	// ImpactBytes bounds the memory of the impact lists kept (impact.go); default 256 MiB.
+	// ImpactBytes bounds the memory of the impact lists kept (impact.go); default 256 MiB. Warm
+	// fills it with the lists of the most frequent terms (prime.go).
 	ImpactBytes int
 	Now         func() time.Time // clock for naming a moved-aside index; default time.Now
 }
@@ -341,6 +342,7 @@ func (ix *Index) Close() error {
 	ix.mu.Unlock()
 	close(ix.stop)
 	<-ix.done
+	ix.impacts.stop()
 	werr := ix.takeErr()
 	if err := ix.b.Close(); err != nil {
 		return fmt.Errorf("close search index: %w", err)

@@ -1,0 +1,176 @@
+package search
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+)
+
+// Impact lists built ahead of the searches that need them. The first search of a frequent
+// word reads its postings in every segment — up to 190 ms at a million documents — and again
+// in each big segment a merge makes. So lists are built in the background, one at a time:
+//
+//   - by Warm, for each big segment, of its most frequent terms of the body's two fields
+//     (stop words, which no word search asks for, left out), up to the segment's share of the
+//     budget (a server warms the index after opening it; at 1,000,000 documents, 256 MiB of
+//     lists take about half a minute);
+//   - when a search first meets a big segment (a merge has made it), of the terms whose lists
+//     are cached for other segments — the words in use — most recently used first, up to the
+//     segment's share of half the budget, so that they do not push out the lists in use.
+//
+// Only terms of at least primeMinDocs documents in the segment are built ahead (a rarer one
+// takes a millisecond when searched).
+
+// primeMinDocs: a term of fewer documents in a segment is left for the search to build.
+var primeMinDocs = 5000
+
+// primeTerms bounds the words in use built ahead for a new segment.
+const primeTerms = 512
+
+// primeFields are the fields whose most frequent terms Warm builds lists of.
+var primeFields = []string{fieldText, fieldExact}
+
+// primeTerm is a term of a field built ahead, with its documents in the segment.
+type primeTerm struct {
+	field, term string
+	docs        uint64
+}
+
+// prime starts building, in the background, the lists of the words in use for the big
+// segments of snap no search has met yet.
+func (c *impacts) prime(snap *scorch.IndexSnapshot) {
+	segs := snap.Segments()
+	var fresh []*scorch.SegmentSnapshot
+	c.mu.Lock()
+	for _, ss := range segs {
+		if ss.Count() > uint64(bigSegment) && !c.primed[ss.Id()] {
+			c.primed[ss.Id()] = true
+			fresh = append(fresh, ss)
+		}
+	}
+	forgetMerged(c.primed, segs)
+	var terms []primeTerm
+	seen := map[primeTerm]bool{}
+	if len(fresh) > 0 {
+		for e := c.order.Front(); e != nil && len(terms) < primeTerms; e = e.Next() {
+			k := e.Value.(impactKey)
+			t := primeTerm{field: k.field, term: k.term}
+			if !seen[t] {
+				seen[t] = true
+				terms = append(terms, t)
+			}
+		}
+	}
+	c.mu.Unlock()
+	if len(fresh) == 0 || len(terms) == 0 {
+		return
+	}
+	docs, err := snap.DocCount()
+	if err != nil {
+		return
+	}
+	// The snapshot holds a reference to its segments only while the search runs.
+	snap.AddRef()
+	c.ahead.Add(1)
+	go func() {
+		defer c.ahead.Done()
+		defer snap.DecRef()
+		c.building.Lock()
+		defer c.building.Unlock()
+		for _, ss := range fresh {
+			if c.buildAhead(c.quit, ss, terms, docs, 0.5) != nil {
+				return // closed, or the segment cannot be read: searches build what they need
+			}
+		}
+	}()
+}
+
+// warm builds the lists of the most frequent terms of each big segment of snap, but of none
+// that stop says is a stop word.
+func (c *impacts) warm(ctx context.Context, snap *scorch.IndexSnapshot, stop func(term string) bool) error {
+	docs, err := snap.DocCount()
+	if err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
+	c.building.Lock()
+	defer c.building.Unlock()
+	for _, ss := range snap.Segments() {
+		if ss.Count() <= uint64(bigSegment) {
+			continue
+		}
+		c.mu.Lock()
+		c.primed[ss.Id()] = true
+		c.mu.Unlock()
+		var terms []primeTerm
+		for _, f := range primeFields {
+			dict, err := ss.Segment().Dictionary(f)
+			if err != nil {
+				return fmt.Errorf("search: %w", err)
+			}
+			// The dictionary's own counts are not those of the postings (zap counts 1 for
+			// some frequent terms): each term's postings say.
+			it := dict.AutomatonIterator(nil, nil, nil)
+			var pl segment.PostingsList
+			for {
+				e, err := it.Next()
+				if err != nil {
+					return fmt.Errorf("search: %w", err)
+				}
+				if e == nil {
+					break
+				}
+				if pl, err = dict.PostingsList([]byte(e.Term), nil, pl); err != nil {
+					return fmt.Errorf("search: %w", err)
+				}
+				if n := pl.Count(); n >= uint64(primeMinDocs) && !stop(e.Term) {
+					terms = append(terms, primeTerm{field: f, term: e.Term, docs: n})
+				}
+			}
+		}
+		slices.SortFunc(terms, func(a, b primeTerm) int { return cmp.Compare(b.docs, a.docs) })
+		if err := c.buildAhead(ctx, ss, terms, docs, 1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// buildAhead builds the lists of terms in ss, in this order, skipping those of fewer than
+// primeMinDocs documents there, until they take ss's share (of docs in all) of part of the
+// budget.
+func (c *impacts) buildAhead(ctx context.Context, ss *scorch.SegmentSnapshot, terms []primeTerm, docs uint64, part float64) error {
+	share := int(float64(c.budget) * part * float64(ss.Count()) / float64(max(docs, 1)))
+	size := 0
+	for _, t := range terms {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if size >= share {
+			return nil
+		}
+		if t.docs == 0 { // a word in use: how many documents hold it here?
+			dict, err := ss.Segment().Dictionary(t.field)
+			if err != nil {
+				return fmt.Errorf("search: %w", err)
+			}
+			pl, err := dict.PostingsList([]byte(t.term), nil, nil)
+			if err != nil {
+				return fmt.Errorf("search: %w", err)
+			}
+			if pl.Count() < uint64(primeMinDocs) {
+				continue
+			}
+		}
+		l, err := c.list(ss, t.field, t.term)
+		if err != nil {
+			return err
+		}
+		size += l.size
+		primedLists.Add(1)
+	}
+	return nil
+}
