@@ -203,6 +203,7 @@ func (a *Archive) FlushSearch(ctx context.Context) error {
 }
 
 // WarmSearch prepares the search index for fast faceted and date-sorted searches
+// and for the first searches of frequent words
 // (search.Index.Warm); the server runs it in the background when it starts.
 func (a *Archive) WarmSearch(ctx context.Context) error {
 	if a.idx == nil {

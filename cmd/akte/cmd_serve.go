@@ -88,7 +88,7 @@ func runServe(ctx context.Context, g *globals, o serveOptions, stdout, stderr io
 	}
 	fmt.Fprintf(stdout, "akte: serving %s on %s://%s (store: %s, %d records added by reconciliation, %d orphaned objects)\n",
 		cfg.Data, scheme, ln.Addr(), cfg.Store.Backend, rep.Added, len(rep.Orphans))
-	go func() { // facet values decoded before the first clerk asks (about 1 s per million records)
+	go func() { // facet values decoded and the frequent words' impact lists built before the first clerk asks (about 20 s per million records)
 		if err := a.WarmSearch(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("search index not warmed; the first faceted searches are slower", "err", err)
 		}
