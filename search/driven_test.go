@@ -15,13 +15,8 @@ import (
 // several words, phrases, exclusions, names and filters, over several segments with deleted
 // documents and a low scan limit.
 func TestDrivenEqualsScan(t *testing.T) {
-	ix, err := Open(t.TempDir()+"/index", &Options{ScanLimit: 150})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := mixedIndex(t, &Options{ScanLimit: 150}, 7)
 	ctx := context.Background()
-	mixedCorpus(t, ix, 7)
 	queries := []Request{
 		{Query: "Antrag"}, {Query: "Antrag Bescheid"}, {Query: "Reisepässe Frist Mahnung"},
 		{Query: `"mit freundlichen Grüßen"`}, {Query: `"der Antrag" Frist`}, {Query: "Antrag -Bescheid"},
@@ -57,11 +52,17 @@ func TestDrivenEqualsScan(t *testing.T) {
 	}
 }
 
-// mixedCorpus fills ix with 2,000 documents of common words, names, classes, statuses and
-// dates in five flushed batches (segments), deleting some of the earlier ones after each, and
-// waits until merging has stopped.
-func mixedCorpus(t *testing.T, ix *Index, seed uint64) {
+// mixedIndex opens a fresh index with opts, closed when the test ends, and fills it with 2,000
+// documents of common words, names, classes, statuses and dates in five flushed batches
+// (segments), deleting some of the earlier ones after each; it returns once merging has
+// stopped.
+func mixedIndex(t *testing.T, opts *Options, seed uint64) *Index {
 	t.Helper()
+	ix, err := Open(t.TempDir()+"/index", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
 	ctx := context.Background()
 	words := strings.Fields(`Antrag Bescheid Gebühr Frist Widerspruch Reisepass Reisepässe Anmeldung Wohnung
 		Mahnung Grundsteuer Standesamt Geburtsurkunde Unterlagen Anschrift Termin Vollmacht Erinnerung
@@ -98,6 +99,7 @@ func mixedCorpus(t *testing.T, ix *Index, seed uint64) {
 	// Both runs must see the same segments: with the scan limit, merging in between would
 	// change which 150 documents come first.
 	settle(t, ix)
+	return ix
 }
 
 // settle waits until ix merges no more: searches compared must see the same segments (a merge

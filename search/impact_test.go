@@ -19,13 +19,8 @@ import (
 // fall back) and when many documents tie. And the lists answered most of the searches, so
 // the comparison is not between two runs of the same code.
 func TestImpactsAgree(t *testing.T) {
-	ix, err := Open(t.TempDir()+"/index", &Options{ScanLimit: 1 << 30})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := mixedIndex(t, &Options{ScanLimit: 1 << 30}, 11)
 	ctx := context.Background()
-	mixedCorpus(t, ix, 11)
 	// Documents alike in all but their ID: their scores tie, within segments and across them.
 	// The third segment starts with five that score higher, so that it is walked first and
 	// meets its own tied documents before those of the earlier segments, which rank first.
@@ -116,13 +111,8 @@ func TestImpactsAgree(t *testing.T) {
 // TestImpactsBudget: the cache of lists stays within its budget, dropping the least recently
 // used, and a list dropped is built again when asked for.
 func TestImpactsBudget(t *testing.T) {
-	ix, err := Open(t.TempDir()+"/index", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := mixedIndex(t, nil, 3)
 	ctx := context.Background()
-	mixedCorpus(t, ix, 3)
 	ix.impacts = newImpacts(20 << 10)
 	for _, q := range []string{"Antrag", "Bescheid", "Frist", "Gebühr", "Mahnung", "Antrag"} {
 		if _, err := ix.Search(ctx, Request{Query: q, Role: Clerk}); err != nil {
@@ -145,15 +135,12 @@ func TestImpactsBudget(t *testing.T) {
 // merge makes gets the lists of the words in use built in the background, before a search of
 // those words meets it.
 func TestImpactsPrime(t *testing.T) {
-	defer func(b, m int) { bigSegment, primeMinDocs = b, m }(bigSegment, primeMinDocs)
+	// Restored after the index has closed (cleanups run last first): its builds ahead read them.
+	b, m := bigSegment, primeMinDocs
+	t.Cleanup(func() { bigSegment, primeMinDocs = b, m })
 	bigSegment, primeMinDocs = 300, 50
-	ix, err := Open(t.TempDir()+"/index", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := mixedIndex(t, nil, 5)
 	ctx := context.Background()
-	mixedCorpus(t, ix, 5)
 	cached := func(seg uint64, field, term string) bool {
 		c := ix.impacts
 		c.mu.Lock()
