@@ -93,9 +93,29 @@ func (e *e2e) capture(name string, a chromedp.Action[[]byte]) {
 	}
 }
 
-// text is the page's visible text.
+// text is the page's visible text. A page holding the PDF viewer may
+// replace its JavaScript context while the viewer's frame loads, and a read
+// in that moment fails with "Cannot find context with specified id" (seen
+// once in CI on the sealed intake's page); the read is tried again then.
 func (e *e2e) text() string {
-	return run(e, "read the page", chromedp.Text(chromedp.CSS("body")))
+	e.t.Helper()
+	var err error
+	for range 5 {
+		ctx, cancel := context.WithTimeout(e.ctx, 20*time.Second)
+		var body string
+		body, err = chromedp.Run(ctx, chromedp.Text(chromedp.CSS("body")))
+		cancel()
+		if err == nil {
+			return body
+		}
+		if !strings.Contains(err.Error(), "Cannot find context") {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	e.shot("failed-read-the-page")
+	e.t.Fatalf("read the page: %v", err)
+	return ""
 }
 
 func (e *e2e) wantText(what string, texts ...string) {
