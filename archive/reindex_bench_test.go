@@ -61,7 +61,7 @@ func BenchmarkReindex(b *testing.B) {
 	next.Store(int64(have))
 	var wg sync.WaitGroup
 	var once sync.Once
-	for range 8 { // ingest is bound by the store's syncs: more clients, bigger group commits
+	for range 64 { // ingest is bound by the store's syncs: more clients, bigger group commits
 		wg.Go(func() {
 			for {
 				i := int(next.Add(1)) - 1

@@ -585,12 +585,17 @@ func (t *topRun) filter(seg segment.Segment, words, del *roaring.Bitmap) (m, par
 	if del != nil {
 		not = append(not, del)
 	}
-	if len(f.hidden) > 0 {
-		bm, err := anyBitmap(seg, fieldStatus, f.hidden)
+	// What is refused goes term by term: taking out each is cheaper than their union (adding
+	// one bitmap's values to another's runs went value by value: a fifth of a rare word's
+	// search at 1M documents).
+	for _, st := range f.hidden {
+		bm, err := termBitmap(seg, fieldStatus, st)
 		if err != nil {
 			return nil, nil, err
 		}
-		not = append(not, bm)
+		if bm != nil {
+			not = append(not, bm)
+		}
 	}
 	for _, cs := range t.q.excluded {
 		for _, c := range cs {
@@ -612,11 +617,15 @@ func (t *topRun) filter(seg segment.Segment, words, del *roaring.Bitmap) (m, par
 	// Every document has a year (Created stands in for a missing date): the years outside
 	// the bounds exclude the same as those within include, and are fewer for an open bound.
 	if len(f.outside) < len(f.years) {
-		bm, err := anyBitmap(seg, fieldYear, f.outside)
-		if err != nil {
-			return nil, nil, err
+		for _, y := range f.outside {
+			bm, err := termBitmap(seg, fieldYear, y)
+			if err != nil {
+				return nil, nil, err
+			}
+			if bm != nil {
+				m.AndNot(bm)
+			}
 		}
-		m.AndNot(bm)
 	} else {
 		bm, err := anyBitmap(seg, fieldYear, f.years)
 		if err != nil {

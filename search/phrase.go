@@ -2,13 +2,10 @@ package search
 
 import (
 	"bytes"
-	"fmt"
 	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 	index "github.com/blevesearch/bleve_index_api"
-	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // The index keeps no word positions (see newMapping): a phrase finds the documents holding
@@ -34,26 +31,18 @@ type phraseCheck struct {
 type phraseChecker struct {
 	ix     *Index
 	checks []phraseCheck
-	segs   []segment.Segment // the snapshot's segments
-	starts []uint64          // global number of each segment's first document
-	done   int               // candidates checked
-	found  []bool            // per check, for the candidate being checked
+	docs   stored
+	done   int    // candidates checked
+	found  []bool // per check, for the candidate being checked
 }
 
 // newPhraseChecker returns a checker for r, a snapshot of ix.
 func newPhraseChecker(ix *Index, r index.IndexReader, checks []phraseCheck) (*phraseChecker, error) {
-	snap, ok := r.(*scorch.IndexSnapshot)
-	if !ok {
-		return nil, fmt.Errorf("search: phrases need a scorch snapshot, not %T", r)
+	docs, err := storedOf(r)
+	if err != nil {
+		return nil, err
 	}
-	pc := &phraseChecker{ix: ix, checks: checks, found: make([]bool, len(checks))}
-	var start uint64
-	for _, ss := range snap.Segments() {
-		seg := ss.Segment()
-		pc.segs, pc.starts = append(pc.segs, seg), append(pc.starts, start)
-		start += seg.Count()
-	}
-	return pc, nil
+	return &phraseChecker{ix: ix, checks: checks, docs: docs, found: make([]bool, len(checks))}, nil
 }
 
 // exhausted reports whether the search has checked as many candidates as it may.
@@ -63,13 +52,8 @@ func (pc *phraseChecker) exhausted() bool { return pc.done >= maxPhraseChecks }
 // body or one of its names. The stored values are checked while they are read, where they lie.
 func (pc *phraseChecker) passes(dm *search.DocumentMatch) (bool, error) {
 	pc.done++
-	num := dm.IndexInternalID.Value()
-	i := segmentOf(pc.starts, num)
-	if i < 0 {
-		return false, fmt.Errorf("search: document number %d outside the snapshot", num)
-	}
 	clear(pc.found)
-	err := pc.segs[i].VisitStoredFields(num-pc.starts[i], func(field string, _ byte, value []byte, _ []uint64) bool {
+	err := pc.docs.visit(dm.IndexInternalID.Value(), func(field string, _ byte, value []byte, _ []uint64) bool {
 		if field == fieldTitle || field == fieldText || field == fieldNames {
 			for k, c := range pc.checks {
 				pc.found[k] = pc.found[k] || pc.holds(value, c.seq)
@@ -78,7 +62,7 @@ func (pc *phraseChecker) passes(dm *search.DocumentMatch) (bool, error) {
 		return true
 	})
 	if err != nil {
-		return false, fmt.Errorf("search: %w", err)
+		return false, err
 	}
 	for k, c := range pc.checks {
 		if pc.found[k] == c.exclude {
