@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -493,7 +492,8 @@ func (t *topRun) prepare(ix *Index, snap *scorch.IndexSnapshot) (total int, ok b
 		cols = ix.cols.forSnapshot(snap)
 	}
 	var start uint64
-	for i, ss := range snap.Segments() {
+	live := snap.Segments()
+	for i, ss := range live {
 		seg := ss.Segment()
 		ts := &topSeg{ss: ss, start: start}
 		start += seg.Count()
@@ -520,7 +520,7 @@ func (t *topRun) prepare(ix *Index, snap *scorch.IndexSnapshot) (total int, ok b
 				words.And(any)
 			}
 		}
-		m, partial, err := t.filter(seg, words, del)
+		m, partial, err := t.filter(ix, ss, live, words, del)
 		if err != nil {
 			return 0, false, fmt.Errorf("search: %w", err)
 		}
@@ -571,7 +571,8 @@ func (t *topRun) prepare(ix *Index, snap *scorch.IndexSnapshot) (total int, ok b
 
 // filter returns the documents of ts that hold all words, pass the filters and are not
 // deleted, and of them those whose date is to be checked (in a year the date bounds cut).
-func (t *topRun) filter(seg segment.Segment, words, del *roaring.Bitmap) (m, partial *roaring.Bitmap, err error) {
+func (t *topRun) filter(ix *Index, ss *scorch.SegmentSnapshot, live []*scorch.SegmentSnapshot, words, del *roaring.Bitmap) (m, partial *roaring.Bitmap, err error) {
+	seg := ss.Segment()
 	m = words
 	f := t.q.filter
 	for _, k := range f.anyOf {
@@ -608,32 +609,18 @@ func (t *topRun) filter(seg segment.Segment, words, del *roaring.Bitmap) (m, par
 			}
 		}
 	}
-	for _, bm := range not {
-		m.AndNot(bm)
-	}
-	if f.from.IsZero() && f.to.IsZero() {
-		return m, nil, nil
-	}
-	// Every document has a year (Created stands in for a missing date): the years outside
-	// the bounds exclude the same as those within include, and are fewer for an open bound.
-	if len(f.outside) < len(f.years) {
-		for _, y := range f.outside {
-			bm, err := termBitmap(seg, fieldYear, y)
-			if err != nil {
-				return nil, nil, err
-			}
-			if bm != nil {
-				m.AndNot(bm)
-			}
-		}
-	} else {
-		bm, err := anyBitmap(seg, fieldYear, f.years)
+	dated := !f.from.IsZero() || !f.to.IsZero()
+	if dated { // every document has a year (Created stands in for a missing date)
+		sy, err := ix.years.of(ss, live)
 		if err != nil {
 			return nil, nil, err
 		}
-		m.And(bm)
+		sy.keep(m, f.from, f.to)
 	}
-	if len(f.cut) > 0 {
+	for _, bm := range not {
+		m.AndNot(bm)
+	}
+	if dated && len(f.cut) > 0 {
 		bm, err := anyBitmap(seg, fieldYear, f.cut)
 		if err != nil {
 			return nil, nil, err
@@ -643,38 +630,6 @@ func (t *topRun) filter(seg segment.Segment, words, del *roaring.Bitmap) (m, par
 		}
 	}
 	return m, partial, nil
-}
-
-// yearsWithin returns the years of the index's documents that [from, to) touches (either
-// zero: open), those it does not, and of the first those it does not hold whole.
-func yearsWithin(r index.IndexReader, from, to time.Time) (years, outside, cut []string, err error) {
-	dict, err := r.FieldDict(fieldYear)
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("search: %w", err)
-	}
-	defer dict.Close()
-	for {
-		e, err := dict.Next()
-		if err != nil {
-			return nil, nil, nil, fmt.Errorf("search: %w", err)
-		}
-		if e == nil {
-			return years, outside, cut, nil
-		}
-		y, err := strconv.Atoi(e.Term)
-		if err != nil {
-			continue
-		}
-		start, end := yearStart(y), yearStart(y+1)
-		if !from.IsZero() && !end.After(from) || !to.IsZero() && !to.After(start) {
-			outside = append(outside, e.Term)
-			continue
-		}
-		years = append(years, e.Term)
-		if from.After(start) || !to.IsZero() && to.Before(end) {
-			cut = append(cut, e.Term)
-		}
-	}
 }
 
 func yearStart(y int) time.Time { return time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC) }

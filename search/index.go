@@ -119,8 +119,9 @@ type Index struct {
 	stop chan struct{} // closed once no sender remains: the writer drains and exits
 	done chan struct{} // closed by the writer on exit
 
-	cols    *columns // decoded facet and date values per segment
-	impacts *impacts // postings by impact per segment (impact.go)
+	cols    *columns  // decoded facet and date values per segment
+	impacts *impacts  // postings by impact per segment (impact.go)
+	years   *yearSets // documents by year per segment (years.go)
 
 	errMu sync.Mutex
 	werr  *WriteError // failures not yet reported
@@ -156,6 +157,7 @@ func open(dir string, opts *Options) (ix *Index, created bool, err error) {
 		opts: o, b: b, german: german, exact: exact,
 		cols:    newColumns(),
 		impacts: newImpacts(o.ImpactBytes),
+		years:   newYearSets(),
 		ops:     make(chan op, o.QueueSize),
 		quit:    make(chan struct{}),
 		stop:    make(chan struct{}),
