@@ -115,22 +115,18 @@ func (c *impacts) warm(ctx context.Context, snap *scorch.IndexSnapshot, stop fun
 			// The dictionary iterator's counts are wrong: zap reuses one postings list whose
 			// one-document flag, once set, stays, and every later term counts 1 ("stadt" in
 			// 160,920 documents). Each term's own postings list says.
-			it := dict.AutomatonIterator(nil, nil, nil)
 			var pl segment.PostingsList
-			for {
-				e, err := it.Next()
-				if err != nil {
+			err = eachTerm(dict, func(term string) (err error) {
+				if pl, err = dict.PostingsList([]byte(term), nil, pl); err != nil {
 					return fmt.Errorf("search: %w", err)
 				}
-				if e == nil {
-					break
+				if n := pl.Count(); n >= uint64(primeMinDocs) && !stop(term) {
+					terms = append(terms, primeTerm{field: f, term: term, docs: n})
 				}
-				if pl, err = dict.PostingsList([]byte(e.Term), nil, pl); err != nil {
-					return fmt.Errorf("search: %w", err)
-				}
-				if n := pl.Count(); n >= uint64(primeMinDocs) && !stop(e.Term) {
-					terms = append(terms, primeTerm{field: f, term: e.Term, docs: n})
-				}
+				return nil
+			})
+			if err != nil {
+				return err
 			}
 		}
 		slices.SortFunc(terms, func(a, b primeTerm) int { return cmp.Compare(b.docs, a.docs) })

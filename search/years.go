@@ -10,6 +10,7 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // yearSets keeps, per segment, the years of its documents and, for each, the documents of
@@ -54,18 +55,14 @@ func (sy *segYears) build(ss *scorch.SegmentSnapshot) error {
 		return fmt.Errorf("search: %w", err)
 	}
 	var terms []string
-	it := dict.AutomatonIterator(nil, nil, nil)
-	for {
-		e, err := it.Next()
-		if err != nil {
-			return fmt.Errorf("search: %w", err)
+	err = eachTerm(dict, func(term string) error {
+		if _, err := strconv.Atoi(term); err == nil {
+			terms = append(terms, term)
 		}
-		if e == nil {
-			break
-		}
-		if _, err := strconv.Atoi(e.Term); err == nil {
-			terms = append(terms, e.Term)
-		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	slices.SortFunc(terms, func(a, b string) int { x, _ := strconv.Atoi(a); y, _ := strconv.Atoi(b); return x - y })
 	acc := roaring.New()
@@ -152,4 +149,21 @@ func (ix *Index) yearsWithin(r index.IndexReader, from, to time.Time) (years, ou
 		}
 	}
 	return years, outside, cut, nil
+}
+
+// eachTerm calls fn with each term of dict, in order, until fn fails.
+func eachTerm(dict segment.TermDictionary, fn func(term string) error) error {
+	it := dict.AutomatonIterator(nil, nil, nil)
+	for {
+		e, err := it.Next()
+		if err != nil {
+			return fmt.Errorf("search: %w", err)
+		}
+		if e == nil {
+			return nil
+		}
+		if err := fn(e.Term); err != nil {
+			return err
+		}
+	}
 }
