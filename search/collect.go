@@ -28,8 +28,11 @@ func (ix *Index) collect(ctx context.Context, r index.IndexReader, p *plan, req 
 			return out, err
 		}
 	}
+	// A page by date needs no scores, and unscored postings skip to a document where scored
+	// ones step through every posting before it (zap decodes frequencies in order): a
+	// citizen's file searched for a frequent word took up to 28 ms at 1M documents.
 	opts := search.SearcherOptions{}
-	if p.noWords {
+	if p.noWords || p.byDate {
 		opts.Score = "none"
 	}
 	s, err := p.query.Searcher(ctx, r, ix.b.Mapping(), opts)

@@ -49,6 +49,9 @@ var topAnswered, primedLists atomic.Int64
 const (
 	maxTopWords   = 8         // words of a search the impact lists answer
 	maxTopSteps   = 20000     // steps (an entry of each list of a segment) before a search gives up
+	// A search with at most this many matches scores them all instead of walking the lists:
+	// a few matches (a citizen's file searched for a frequent word) lie deep in the lists.
+	maxScoreAll = 512
 	impactsBudget = 256 << 20 // bytes of lists kept
 )
 
@@ -460,7 +463,12 @@ func (ix *Index) topSearch(ctx context.Context, r index.IndexReader, p *plan, re
 	t.best = &heapOf[*candidate]{less: func(a, b *candidate) bool {
 		return a.lo < b.lo || a.lo == b.lo && a.num > b.num
 	}}
-	page, ok, err := t.walk(ctx)
+	var page []*candidate
+	if total <= maxScoreAll {
+		page, err = t.scoreAll()
+	} else {
+		page, ok, err = t.walk(ctx)
+	}
 	if err != nil || !ok {
 		return nil, ok, err
 	}
@@ -690,6 +698,18 @@ func (t *topRun) walk(ctx context.Context) ([]*candidate, bool, error) {
 	}
 }
 
+// scoreAll takes every match into the candidates and completes their scores, best first.
+// Each clause's postings are read once per segment with matches, up to its last match.
+func (t *topRun) scoreAll() ([]*candidate, error) {
+	for s, ts := range t.segs {
+		it := ts.match.Iterator()
+		for it.HasNext() {
+			t.meet(s, it.Next(), -1, -1)
+		}
+	}
+	return t.cands, t.resolve(t.cands)
+}
+
 // blocked reports whether a document not met in one of ws could still beat the worst of the
 // want best: score more, or as much with a lower number. To tie with ub, a document must be
 // at the head of every list of its segment, so it comes no earlier than the furthest head.
@@ -715,7 +735,8 @@ func (t *topRun) blocked(ws []*segWalk) bool {
 	return false
 }
 
-// meet takes doc of segment s, at position pos of clause j's list, into the candidates.
+// meet takes doc of segment s, at position pos of clause j's list (j < 0: found in none of
+// them), into the candidates.
 func (t *topRun) meet(s int, doc uint32, j, pos int) {
 	ts := t.segs[s]
 	num := ts.start + uint64(doc)

@@ -64,7 +64,7 @@ type Result struct {
 // Hit is one matching document.
 type Hit struct {
 	ID        string
-	Score     float64 // relevance; comparable within one Result only
+	Score     float64 // relevance; comparable within one Result only; 0 on a page sorted by date
 	Title     string
 	Date      time.Time // the document date, or its creation time if it had none
 	Citizen   string
