@@ -47,11 +47,11 @@ var topAnswered, primedLists atomic.Int64
 
 // Limits of a search by impact lists and the cache's default budget.
 const (
-	maxTopWords   = 8         // words of a search the impact lists answer
-	maxTopSteps   = 20000     // steps (an entry of each list of a segment) before a search gives up
+	maxTopWords = 8     // words of a search the impact lists answer
+	maxTopSteps = 20000 // steps (an entry of each list of a segment) before a search gives up
 	// A search with at most this many matches scores them all instead of walking the lists:
 	// a few matches (a citizen's file searched for a frequent word) lie deep in the lists.
-	maxScoreAll = 512
+	maxScoreAll   = 512
 	impactsBudget = 256 << 20 // bytes of lists kept
 )
 
