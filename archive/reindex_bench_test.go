@@ -47,6 +47,54 @@ func BenchmarkReindex(b *testing.B) {
 	defer st.Close()
 	conv := &corpusText{}
 	opts := archive.Options{Store: st, Dir: dir, Converter: conv}
+	g := searchcorpus.New(searchcorpus.Options{Seed: 1, Docs: *reindexRecords})
+	// A kept store says it is full with a marker: opening the archive reconciles it with the
+	// store, a listing of the whole bucket (minutes at 1,000,000 records).
+	filled := filepath.Join(dir, "filled")
+	if _, err := os.Stat(filled); err != nil {
+		fillReindex(b, opts, g)
+		if err := os.WriteFile(filled, nil, 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+
+	for n := 0; b.Loop(); n++ {
+		idx, err := search.Open(filepath.Join(benchDir(b), fmt.Sprintf("index-%d", n)), nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		opts.Search, opts.Rebuild = idx, true
+		a, rep, err := archive.Open(ctx, opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := a.FlushSearch(ctx); err != nil {
+			b.Fatal(err)
+		}
+		el := time.Since(start)
+		if rep.Added != *reindexRecords || rep.Reindexed != *reindexRecords {
+			b.Fatalf("reindex: %d records added to the catalog, %d indexed; want %d", rep.Added, rep.Reindexed, *reindexRecords)
+		}
+		res, err := a.Search(ctx, archive.SearchRequest{Query: "bürger:" + g.Doc(0).Citizen, Role: search.Clerk})
+		if err != nil || res.Total == 0 {
+			b.Fatalf("after reindex, the first citizen's records: %v, %v", res, err)
+		}
+		b.ReportMetric(float64(*reindexRecords)/el.Seconds(), "records/s")
+		b.Logf("reindexed %d records in %v (%.0f records/s)", *reindexRecords, el.Round(time.Millisecond), float64(*reindexRecords)/el.Seconds())
+		if err := a.Close(); err != nil {
+			b.Fatal(err)
+		}
+		if err := idx.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// fillReindex ingests the records of g the archive of opts lacks, with 64 clients.
+func fillReindex(b *testing.B, opts archive.Options, g *searchcorpus.Generator) {
+	ctx := context.Background()
+	conv := opts.Converter.(*corpusText)
 	a, _, err := archive.Open(ctx, opts)
 	if err != nil {
 		b.Fatal(err)
@@ -55,7 +103,6 @@ func BenchmarkReindex(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	g := searchcorpus.New(searchcorpus.Options{Seed: 1, Docs: *reindexRecords})
 	start := time.Now()
 	var next atomic.Int64
 	next.Store(int64(have))
@@ -92,37 +139,6 @@ func BenchmarkReindex(b *testing.B) {
 		b.Logf("filled %d records in %v", *reindexRecords-have, time.Since(start).Round(time.Second))
 	}
 
-	for n := 0; b.Loop(); n++ {
-		idx, err := search.Open(filepath.Join(benchDir(b), fmt.Sprintf("index-%d", n)), nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		start := time.Now()
-		opts.Search, opts.Rebuild = idx, true
-		a, rep, err := archive.Open(ctx, opts)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := a.FlushSearch(ctx); err != nil {
-			b.Fatal(err)
-		}
-		el := time.Since(start)
-		if rep.Added != *reindexRecords || rep.Reindexed != *reindexRecords {
-			b.Fatalf("reindex: %d records added to the catalog, %d indexed; want %d", rep.Added, rep.Reindexed, *reindexRecords)
-		}
-		res, err := a.Search(ctx, archive.SearchRequest{Query: "bürger:" + g.Doc(0).Citizen, Role: search.Clerk})
-		if err != nil || res.Total == 0 {
-			b.Fatalf("after reindex, the first citizen's records: %v, %v", res, err)
-		}
-		b.ReportMetric(float64(*reindexRecords)/el.Seconds(), "records/s")
-		b.Logf("reindexed %d records in %v (%.0f records/s)", *reindexRecords, el.Round(time.Millisecond), float64(*reindexRecords)/el.Seconds())
-		if err := a.Close(); err != nil {
-			b.Fatal(err)
-		}
-		if err := idx.Close(); err != nil {
-			b.Fatal(err)
-		}
-	}
 }
 
 // corpusText is the converter of the benchmark's fill: it passes the PDF

@@ -161,6 +161,11 @@ func Open(path string, opts *Options) (*Catalog, error) {
 		Timeout:         o.Timeout,
 		FreelistType:    bolt.FreelistMapType,
 		InitialMmapSize: initialMmapSize,
+		// Dropping a big catalog frees all its pages, and bbolt writes the list of free pages
+		// with every commit: 5 MB per commit for a catalog of 1,000,000 records, 60 GB
+		// written in the first 12 minutes of its rebuild. The rebuild leaves the list
+		// unwritten; the next Open finds the free pages and writes the list once.
+		NoFreelistSync: o.Recreate,
 	})
 	if errors.Is(err, bolt.ErrTimeout) {
 		return nil, fmt.Errorf("open catalog %s: no file lock after %s: %w", path, o.Timeout, ErrBusy)
