@@ -93,6 +93,27 @@ func (e *e2e) capture(name string, a chromedp.Action[[]byte]) {
 	}
 }
 
+// loaded waits until the page for which cond (a JavaScript expression) holds has loaded. It
+// asks again while a navigation is under way (the page's JavaScript context gone, or its
+// document empty), which a chromedp poll does not survive.
+func (e *e2e) loaded(what, cond string) {
+	e.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(e.ctx, 5*time.Second)
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](cond+" && document.readyState === 'complete'"))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) { // errors until then are of a page half loaded
+			e.shot("failed-" + strings.ReplaceAll(what, " ", "-"))
+			e.t.Fatalf("%s: the page did not load (%s): %v", what, cond, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 // text is the page's visible text. A page holding the PDF viewer may
 // replace its JavaScript context while the viewer's frame loads, and a read
 // in that moment fails with "Cannot find context with specified id" (seen
@@ -307,12 +328,17 @@ func TestE2E(t *testing.T) {
 	a.do("the audit log", chromedp.WaitVisible(chromedp.CSS("table.audit")))
 	a.wantText("audit log", "Hash-Kette geprüft: unverändert", "hold", "VG Musterstadt 3 K 77/26", "records-officer", "read", "AZ 12/2026", "clerk")
 	a.shot("11-audit")
-	a.do("filter by record", chromedp.SendKeys(chromedp.ID("a-record"), f.form), chromedp.Submit(chromedp.ID("a-record")),
-		chromedp.WaitVisible(chromedp.CSS("table.audit")))
+	// The page before the submit has a table.audit too: wait for the new page (CI once read and
+	// shot the old one mid-navigation, and the screenshot hung).
+	a.do("filter by record", chromedp.SendKeys(chromedp.ID("a-record"), f.form), chromedp.Submit(chromedp.ID("a-record")))
+	a.loaded("the filtered audit log", "location.search.includes('record=')")
+	a.do("the filtered audit log", chromedp.WaitVisible(chromedp.CSS("table.audit")))
 	a.wantText("audit filtered", "AZ 12/2026", "hold")
 	a.shot("12-audit-filtered")
 	// English.
-	a.do("switch to English", chromedp.Click(chromedp.CSS(`a[hreflang="en"]`)), chromedp.WaitVisible(chromedp.CSS("table.audit")))
+	a.do("switch to English", chromedp.Click(chromedp.CSS(`a[hreflang="en"]`)))
+	a.loaded("the English page", "document.documentElement?.lang === 'en'")
+	a.do("the English audit log", chromedp.WaitVisible(chromedp.CSS("table.audit")))
 	a.wantText("English", "Hash chain verified", "Audit log")
 	a.shot("13-audit-english")
 
