@@ -67,12 +67,12 @@ type topQuery struct {
 
 // topFilter is a search's filters: each of anyOf must match one of its values, no hidden
 // status may, and the date lies in [from, to) (either zero: open). years are the index's
-// years the bounds touch, outside the others, cut those of years not wholly within.
+// years the bounds touch, cut those of them not wholly within.
 type topFilter struct {
-	anyOf               []keywords
-	hidden              []string
-	from, to            time.Time
-	years, outside, cut []string
+	anyOf      []keywords
+	hidden     []string
+	from, to   time.Time
+	years, cut []string
 }
 
 // whole returns the years wholly within the bounds.
@@ -231,11 +231,7 @@ func (h *heapOf[T]) Pop() any {
 // build reads the postings of term in field of seg.
 func (l *impactList) build(seg segment.Segment, field, term string) error {
 	l.all = roaring.New()
-	dict, err := seg.Dictionary(field)
-	if err != nil {
-		return fmt.Errorf("search: impact list: %w", err)
-	}
-	pl, err := dict.PostingsList([]byte(term), nil, nil)
+	pl, err := postings(seg, field, term)
 	if err != nil {
 		return fmt.Errorf("search: impact list: %w", err)
 	}
@@ -286,14 +282,19 @@ func (l *impactList) build(seg segment.Segment, field, term string) error {
 	return nil
 }
 
-// termBitmap returns the documents of seg holding term in field, nil if none; it may share
-// memory with seg, so it must not be changed or kept past the search.
-func termBitmap(seg segment.Segment, field, term string) (*roaring.Bitmap, error) {
+// postings returns the postings list of term in field of seg.
+func postings(seg segment.Segment, field, term string) (segment.PostingsList, error) {
 	dict, err := seg.Dictionary(field)
 	if err != nil {
 		return nil, err
 	}
-	pl, err := dict.PostingsList([]byte(term), nil, nil)
+	return dict.PostingsList([]byte(term), nil, nil)
+}
+
+// termBitmap returns the documents of seg holding term in field, nil if none; it may share
+// memory with seg, so it must not be changed or kept past the search.
+func termBitmap(seg segment.Segment, field, term string) (*roaring.Bitmap, error) {
+	pl, err := postings(seg, field, term)
 	if err != nil {
 		return nil, err
 	}
@@ -422,7 +423,6 @@ type topRun struct {
 	clauses []clause
 	first   []int // word → its first clause; word w has clauses first[w]..first[w+1]-1
 	c       []float64
-	walks   []*segWalk
 	met     map[uint64]bool     // global document numbers met, matching or not
 	cands   []*candidate        // the matching ones
 	best    *heapOf[*candidate] // the want candidates best by lo (ties by index order), worst on top
@@ -563,17 +563,6 @@ func (t *topRun) prepare(ix *Index, snap *scorch.IndexSnapshot) (total int, ok b
 	for j, c := range t.clauses {
 		t.c[j] = idf[j] * (c.boost * idf[j] * norm)
 	}
-	for s, ts := range t.segs {
-		if ts.match.IsEmpty() {
-			continue
-		}
-		w := &segWalk{s: s}
-		for j, l := range ts.lists {
-			w.cur = append(w.cur, &cursor{l: l, c: t.c[j]})
-		}
-		t.bound(w)
-		t.walks = append(t.walks, w)
-	}
 	return total, true, nil
 }
 
@@ -662,8 +651,19 @@ func (t *topRun) matches(s int, doc uint32) bool {
 // want candidates are certain to score at least as much as any document not among the
 // contenders (candidates that might still beat the worst of them), whose scores it completes.
 func (t *topRun) walk(ctx context.Context) ([]*candidate, bool, error) {
-	// The segments by ub, highest first.
-	h := &heapOf[*segWalk]{items: slices.Clone(t.walks), less: func(a, b *segWalk) bool { return a.ub > b.ub }}
+	// The segments with matches by ub, highest first.
+	h := &heapOf[*segWalk]{less: func(a, b *segWalk) bool { return a.ub > b.ub }}
+	for s, ts := range t.segs {
+		if ts.match.IsEmpty() {
+			continue
+		}
+		w := &segWalk{s: s}
+		for j, l := range ts.lists {
+			w.cur = append(w.cur, &cursor{l: l, c: t.c[j]})
+		}
+		t.bound(w)
+		h.items = append(h.items, w)
+	}
 	heap.Init(h)
 	var stuck []*segWalk // lists run out, documents left
 	for steps := 0; ; steps++ {
@@ -832,11 +832,7 @@ func (t *topRun) resolve(cands []*candidate) error {
 	})
 	for i := 0; i < len(needs); {
 		s, j := needs[i].c.seg, needs[i].j
-		dict, err := t.segs[s].ss.Segment().Dictionary(t.clauses[j].field)
-		if err != nil {
-			return fmt.Errorf("search: %w", err)
-		}
-		pl, err := dict.PostingsList([]byte(t.clauses[j].term), nil, nil)
+		pl, err := postings(t.segs[s].ss.Segment(), t.clauses[j].field, t.clauses[j].term)
 		if err != nil {
 			return fmt.Errorf("search: %w", err)
 		}

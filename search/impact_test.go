@@ -68,20 +68,8 @@ func TestImpactsAgree(t *testing.T) {
 		ix.impacts = newImpacts(impactsBudget)
 		var answered int
 		for _, req := range queries {
-			if req.Role == "" {
-				req.Role = Clerk
-			}
-			useImpacts = false
-			want, err := ix.Search(ctx, req)
-			useImpacts = true
-			if err != nil {
-				t.Fatal(err)
-			}
 			before := topAnswered.Load()
-			got, err := ix.Search(ctx, req)
-			if err != nil {
-				t.Fatal(err)
-			}
+			want, got := searchBothWays(t, ix, req, &useImpacts)
 			if topAnswered.Load() > before {
 				answered++
 			}

@@ -150,11 +150,7 @@ func (c *impacts) buildAhead(ctx context.Context, ss *scorch.SegmentSnapshot, te
 		if size >= share {
 			return nil
 		}
-		dict, err := ss.Segment().Dictionary(t.field)
-		if err != nil {
-			return fmt.Errorf("search: %w", err)
-		}
-		pl, err := dict.PostingsList([]byte(t.term), nil, nil)
+		pl, err := postings(ss.Segment(), t.field, t.term)
 		if err != nil {
 			return fmt.Errorf("search: %w", err)
 		}

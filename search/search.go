@@ -275,7 +275,7 @@ func (ix *Index) filtersOf(r index.IndexReader, req Request, q *Query, statuses 
 			return nil, nil, false, fmt.Errorf("search: %w: dates must lie between %d and %d", ErrInvalid, minDate.Year(), maxDate.Year()-1)
 		}
 	}
-	if f.years, f.outside, f.cut, err = ix.yearsWithin(r, from, to); err != nil {
+	if f.years, f.cut, err = ix.yearsWithin(r, from, to); err != nil {
 		return nil, nil, false, err
 	}
 	f.from, f.to = from, to

@@ -120,18 +120,18 @@ func (sy *segYears) keep(m *roaring.Bitmap, from, to time.Time) {
 }
 
 // yearsWithin returns the years of the index's documents that [from, to) touches (either
-// zero: open), those it does not, and of the first those it does not hold whole.
-func (ix *Index) yearsWithin(r index.IndexReader, from, to time.Time) (years, outside, cut []string, err error) {
+// zero: open), and of them those it does not hold whole.
+func (ix *Index) yearsWithin(r index.IndexReader, from, to time.Time) (years, cut []string, err error) {
 	snap, ok := r.(*scorch.IndexSnapshot)
 	if !ok {
-		return nil, nil, nil, fmt.Errorf("search: date filters need a scorch snapshot, not %T", r)
+		return nil, nil, fmt.Errorf("search: date filters need a scorch snapshot, not %T", r)
 	}
 	segs := snap.Segments()
 	var all []int
 	for _, ss := range segs {
 		sy, err := ix.years.of(ss, segs)
 		if err != nil {
-			return nil, nil, nil, err
+			return nil, nil, err
 		}
 		all = append(all, sy.years...)
 	}
@@ -140,7 +140,6 @@ func (ix *Index) yearsWithin(r index.IndexReader, from, to time.Time) (years, ou
 		term := strconv.Itoa(y)
 		start, end := yearStart(y), yearStart(y+1)
 		if !from.IsZero() && !end.After(from) || !to.IsZero() && !to.After(start) {
-			outside = append(outside, term)
 			continue
 		}
 		years = append(years, term)
@@ -148,7 +147,7 @@ func (ix *Index) yearsWithin(r index.IndexReader, from, to time.Time) (years, ou
 			cut = append(cut, term)
 		}
 	}
-	return years, outside, cut, nil
+	return years, cut, nil
 }
 
 // eachTerm calls fn with each term of dict, in order, until fn fails.
