@@ -3,6 +3,7 @@ package archive_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -251,6 +252,58 @@ func TestReconcileAfterLostCatalog(t *testing.T) {
 	rep, err = a.Reconcile(ctx)
 	if err != nil || rep.Added != 0 {
 		t.Fatalf("second reconcile %+v, %v", rep, err)
+	}
+}
+
+// A rebuild takes each record's newest readable version, whatever the
+// key order of its versions (v10 sorts before v2) and however many
+// workers read the manifests; an unreadable newest manifest is reported
+// and the one before it taken.
+func TestReconcileTakesNewestReadableVersion(t *testing.T) {
+	dir := t.TempDir()
+	a, st := archivetest.OpenDir(t, dir, archive.Options{})
+	var ids []archive.RecordID
+	for i := range 20 {
+		ids = append(ids, ingest(t, a, fmt.Sprintf("C%d", i), archivetest.MakePDF("a", fmt.Sprint(i))).ID)
+	}
+	a.Close()
+	b, _, err := store.ReadAll(ctx, st, "records/"+string(ids[3])+"/v1/manifest.json", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	for v := 2; v <= 11; v++ {
+		m["version"] = v
+		body, _ := json.Marshal(m)
+		if v == 11 {
+			body = []byte("{not a manifest")
+		}
+		key := fmt.Sprintf("records/%s/v%d/manifest.json", ids[3], v)
+		if _, err := st.Put(ctx, key, bytes.NewReader(body), int64(len(body)), store.PutOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, rep, err := archive.Open(ctx, archive.Options{Store: st, Dir: dir, Converter: archive.PassThrough{}, Rebuild: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	broken := fmt.Sprintf("records/%s/v11/manifest.json", ids[3])
+	if rep.Added != 20 || rep.Manifests != 30 || len(rep.Broken) != 1 || rep.Broken[0] != broken || len(rep.Orphans) != 0 {
+		t.Fatalf("reconcile report %+v", rep)
+	}
+	for i, id := range ids {
+		got, err := a.Record(ctx, id)
+		want := 1
+		if i == 3 {
+			want = 10
+		}
+		if err != nil || got.Version != want {
+			t.Fatalf("record %d after the rebuild: %+v, %v; want version %d", i, got, err, want)
+		}
 	}
 }
 

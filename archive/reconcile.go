@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 
 	"akte/archive/audit"
 	"akte/archive/catalog"
@@ -42,12 +44,62 @@ type ReconcileReport struct {
 // are indexed, objects without a manifest are reported as orphans. It is
 // idempotent and safe to run at any time.
 //
-// It lists every key under records/, so it costs one listing of the bucket.
+// It lists every key under records/, so it costs one listing of the bucket
+// (keys only, where the store can list them so); manifests are read only
+// for the records the catalog lacks or has at an older version, by
+// reconcileWorkers at a time, and added in batches of reconcileBatch.
 func (a *Archive) Reconcile(ctx context.Context) (ReconcileReport, error) {
 	rep := ReconcileReport{Orphans: []string{}, Broken: []string{}}
 	if err := a.reconcileEvents(ctx, &rep); err != nil {
 		return rep, fmt.Errorf("reconcile: %w", err)
 	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	work := make(chan storedRecord, 4*reconcileWorkers)
+	found := make(chan restored, 4*reconcileWorkers)
+
+	// The listing: orphans and the number of manifests are known from the
+	// keys alone.
+	var scan error
+	go func() {
+		defer close(work)
+		scan = a.scanRecords(ctx, func(r storedRecord) error {
+			rep.Orphans = append(rep.Orphans, r.orphans...)
+			rep.Manifests += len(r.versions)
+			if len(r.versions) == 0 {
+				return nil
+			}
+			select {
+			case work <- r:
+				return nil
+			case <-ctx.Done():
+				return context.Cause(ctx)
+			}
+		})
+	}()
+	var workers sync.WaitGroup
+	for range reconcileWorkers {
+		workers.Go(func() {
+			for r := range work {
+				res, err := a.restoreRecord(ctx, r)
+				if err != nil {
+					cancel(err)
+					continue // drain, so the listing ends
+				}
+				if res.entry != nil || len(res.broken) > 0 {
+					select {
+					case found <- res:
+					case <-ctx.Done():
+					}
+				}
+			}
+		})
+	}
+	go func() {
+		workers.Wait()
+		close(found)
+	}()
+
 	var batch []catalog.Entry
 	var recovered []*Manifest
 	flush := func() error {
@@ -61,49 +113,33 @@ func (a *Archive) Reconcile(ctx context.Context) (ReconcileReport, error) {
 		batch = batch[:0]
 		return err
 	}
-	err := a.scanVersions(ctx, func(v storedVersion) error {
-		if v.manifest == nil {
-			rep.Orphans = append(rep.Orphans, v.keys...)
-			return nil
+	for res := range found {
+		rep.Broken = append(rep.Broken, res.broken...)
+		if res.entry == nil || ctx.Err() != nil {
+			continue
 		}
-		rep.Manifests++
-		e, err := a.cat.Get(ctx, string(v.id))
-		switch {
-		case err == nil && e.Version >= v.version:
-			return nil
-		case err != nil && !errors.Is(err, catalog.ErrNotFound):
-			return err
-		}
-		m, err := a.readManifest(ctx, v.manifest.Key, v.manifest.VersionID)
-		if err != nil {
-			rep.Broken = append(rep.Broken, v.manifest.Key)
-			a.log.Error("reconcile: unreadable manifest", "key", v.manifest.Key, "err", err)
-			return nil
-		}
-		ne, err := entryFor(m, v.manifest.VersionID, "")
-		if err != nil {
-			return err
-		}
-		ne.Indexed = a.idx == nil
-		if err := a.restoreState(ctx, &ne, m, v.meta); err != nil {
-			return err
-		}
-		batch = append(batch, ne)
+		batch = append(batch, *res.entry)
 		if len(recovered) <= maxRecoverAudit {
-			recovered = append(recovered, m)
+			recovered = append(recovered, res.manifest)
 		}
 		rep.Added++
-		if len(batch) >= 256 {
-			return flush()
+		if len(batch) >= reconcileBatch {
+			if err := flush(); err != nil {
+				cancel(err)
+			}
 		}
-		return nil
-	})
+	}
+	err := context.Cause(ctx)
+	if err == nil {
+		err = scan
+	}
 	if err == nil {
 		err = flush()
 	}
 	if err != nil {
 		return rep, fmt.Errorf("reconcile: %w", err)
 	}
+	slices.Sort(rep.Broken)
 	if err := a.auditRecovered(ctx, recovered, rep.Added); err != nil {
 		return rep, fmt.Errorf("reconcile: audit: %w", err)
 	}
@@ -111,6 +147,61 @@ func (a *Archive) Reconcile(ctx context.Context) (ReconcileReport, error) {
 		a.log.Info("reconciled catalog with store", "added", rep.Added, "orphans", len(rep.Orphans), "broken", len(rep.Broken))
 	}
 	return rep, nil
+}
+
+const (
+	// reconcileWorkers read manifests at once: the reads wait on the disk
+	// or the network, not the CPU.
+	reconcileWorkers = 8
+	// reconcileBatch entries go into one catalog transaction.
+	reconcileBatch = 1024
+)
+
+// restored is what the store says of a record the catalog lacks or has at
+// an older version.
+type restored struct {
+	entry    *catalog.Entry // nil: nothing to add
+	manifest *Manifest
+	broken   []string // manifest keys that could not be read
+}
+
+// restoreRecord reads the newest readable manifest of r newer than the
+// catalog's version, and gives the catalog entry for it.
+func (a *Archive) restoreRecord(ctx context.Context, r storedRecord) (restored, error) {
+	var res restored
+	have := 0
+	e, err := a.cat.Get(ctx, string(r.id))
+	switch {
+	case err == nil:
+		have = e.Version
+	case !errors.Is(err, catalog.ErrNotFound):
+		return res, err
+	}
+	for _, v := range r.versions { // newest first
+		if v.version <= have {
+			break
+		}
+		m, versionID, err := a.readManifest(ctx, v.manifest.Key, v.manifest.VersionID)
+		if err != nil {
+			if ctx.Err() != nil {
+				return res, ctx.Err()
+			}
+			res.broken = append(res.broken, v.manifest.Key)
+			a.log.Error("reconcile: unreadable manifest", "key", v.manifest.Key, "err", err)
+			continue
+		}
+		ne, err := entryFor(m, versionID, "")
+		if err != nil {
+			return res, err
+		}
+		ne.Indexed = a.idx == nil
+		if err := a.restoreState(ctx, &ne, m, r.meta); err != nil {
+			return res, err
+		}
+		res.entry, res.manifest = &ne, m
+		break
+	}
+	return res, nil
 }
 
 // putEach adds entries one by one. A committed version whose retry keys
@@ -150,67 +241,85 @@ func (a *Archive) auditRecovered(ctx context.Context, recovered []*Manifest, add
 	return nil
 }
 
-func (a *Archive) readManifest(ctx context.Context, key, versionID string) (*Manifest, error) {
-	b, _, err := store.ReadAll(ctx, a.store, key, versionID)
+// readManifest reads and decodes a manifest, and says which version it
+// read (versionID may be empty: the current one).
+func (a *Archive) readManifest(ctx context.Context, key, versionID string) (*Manifest, string, error) {
+	b, info, err := store.ReadAll(ctx, a.store, key, versionID)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return decodeManifest(key, b)
+	m, err := decodeManifest(key, b)
+	return m, info.VersionID, err
 }
 
-// storedVersion is what the store holds for one record version.
+// storedRecord is what the store holds for one record.
+type storedRecord struct {
+	id RecordID
+	// versions with a manifest, newest first. The manifest's VersionID
+	// may be empty (a listing of keys only): the current version.
+	versions []storedVersion
+	meta     []string // the record's annotations (records/<id>/meta/), in order
+	orphans  []string // objects of versions without a manifest
+}
+
 type storedVersion struct {
-	id       RecordID
 	version  int
-	manifest *store.ObjectInfo
-	keys     []string
-	meta     []string // the record's annotations (records/<id>/meta/)
+	manifest store.ObjectInfo
 }
 
-// scanVersions lists records/ and calls fn once per record version, in key
-// order. Only the newest version with a manifest of each record matters to
-// the catalog, but every version is reported (older ones are skipped by
-// fn's version check).
-func (a *Archive) scanVersions(ctx context.Context, fn func(storedVersion) error) error {
-	var cur *storedVersion
-	var metaID RecordID
-	var meta []string
-	for info, err := range a.store.List(ctx, "records/", "") {
+// scanRecords lists records/ (keys only where the store can) and calls fn
+// once per record, in key order.
+func (a *Archive) scanRecords(ctx context.Context, fn func(storedRecord) error) error {
+	var cur *storedRecord
+	versions := map[int][]string{} // the current record's keys by version
+	manifests := map[int]store.ObjectInfo{}
+	done := func() error {
+		if cur == nil {
+			return nil
+		}
+		for v, keys := range versions {
+			if m, ok := manifests[v]; ok {
+				cur.versions = append(cur.versions, storedVersion{version: v, manifest: m})
+			} else {
+				cur.orphans = append(cur.orphans, keys...)
+			}
+		}
+		slices.SortFunc(cur.versions, func(x, y storedVersion) int { return y.version - x.version })
+		slices.Sort(cur.orphans)
+		clear(versions)
+		clear(manifests)
+		r := *cur
+		cur = nil
+		return fn(r)
+	}
+	for info, err := range store.ListKeys(ctx, a.store, "records/", "") {
 		if err != nil {
 			return err
 		}
-		id, v, name, ok := parseKey(info.Key)
-		if !ok {
-			// records/<id>/meta/… sorts before the record's versions.
-			if parts := strings.Split(info.Key, "/"); len(parts) == 4 && parts[2] == metaDir {
-				if RecordID(parts[1]) != metaID {
-					metaID, meta = RecordID(parts[1]), nil
-				}
-				meta = append(meta, info.Key)
-			}
+		parts := strings.Split(info.Key, "/")
+		if len(parts) < 2 || !RecordID(parts[1]).Valid() {
 			continue
 		}
-		if cur != nil && (cur.id != id || cur.version != v) {
-			if err := fn(*cur); err != nil {
+		if id := RecordID(parts[1]); cur == nil || cur.id != id {
+			if err := done(); err != nil {
 				return err
 			}
-			cur = nil
+			cur = &storedRecord{id: id}
 		}
-		if cur == nil {
-			cur = &storedVersion{id: id, version: v}
-			if id == metaID {
-				cur.meta = meta
-			}
+		if len(parts) == 4 && parts[2] == metaDir {
+			cur.meta = append(cur.meta, info.Key) // records/<id>/meta/… sort before the versions
+			continue
 		}
-		cur.keys = append(cur.keys, info.Key)
+		_, v, name, ok := parseKey(info.Key)
+		if !ok {
+			continue
+		}
+		versions[v] = append(versions[v], info.Key)
 		if name == FileManifest {
-			cur.manifest = &info
+			manifests[v] = info
 		}
 	}
-	if cur != nil {
-		return fn(*cur)
-	}
-	return nil
+	return done()
 }
 
 // restoreState gives an entry rebuilt from the bucket its retention state:

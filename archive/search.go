@@ -75,7 +75,9 @@ func (x *indexer) markLoop() {
 	for {
 		select {
 		case <-t.C:
-			x.mark(context.Background())
+			if !x.rebuilding.Load() { // indexPending marks every 10,000 and at the end: no small batches forced on the writer
+				x.mark(context.Background())
+			}
 		case <-x.stop:
 			x.mark(context.Background())
 			return
@@ -120,7 +122,8 @@ func (x *indexer) close() {
 // indexPending indexes every version the catalog marks as unindexed (new
 // or recreated index, interrupted ingests) from its text in the bucket,
 // marking progress as it goes: interrupted work resumes on the next Open.
-// Searches answer meanwhile and report Rebuilding.
+// indexWorkers read records and texts at once; the index's one writer
+// analyses them. Searches answer meanwhile and report Rebuilding.
 func (a *Archive) indexPending(ctx context.Context) (int, error) {
 	x := a.idx
 	defer x.rebuilding.Store(false)
@@ -133,22 +136,45 @@ func (a *Archive) indexPending(ctx context.Context) (int, error) {
 	}
 	x.rebuilding.Store(true)
 	start := time.Now()
-	for i, id := range ids {
-		if err := a.indexRecord(ctx, RecordID(id)); err != nil {
-			if ctx.Err() != nil {
-				return i, ctx.Err()
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	next := make(chan string)
+	var done atomic.Int64
+	var workers sync.WaitGroup
+	for range indexWorkers {
+		workers.Go(func() {
+			for id := range next {
+				err := a.indexRecord(ctx, RecordID(id))
+				switch {
+				case errors.Is(err, ErrNotFound): // disposed meanwhile
+				case err != nil:
+					if ctx.Err() == nil {
+						err = fmt.Errorf("index %s: %w", id, err)
+					}
+					cancel(err)
+					continue
+				}
+				if n := done.Add(1); n%10000 == 0 {
+					if err := x.mark(ctx); err != nil {
+						cancel(err)
+					}
+					a.log.Info("search indexing", "records", n, "of", len(ids), "elapsed", time.Since(start).Round(time.Second))
+				}
 			}
-			if errors.Is(err, ErrNotFound) {
-				continue // disposed meanwhile
-			}
-			return i, fmt.Errorf("index %s: %w", id, err)
+		})
+	}
+feed:
+	for _, id := range ids {
+		select {
+		case next <- id:
+		case <-ctx.Done():
+			break feed
 		}
-		if (i+1)%10000 == 0 {
-			if err := x.mark(ctx); err != nil {
-				return i, err
-			}
-			a.log.Info("search indexing", "records", i+1, "of", len(ids), "elapsed", time.Since(start).Round(time.Second))
-		}
+	}
+	close(next)
+	workers.Wait()
+	if err := context.Cause(ctx); err != nil {
+		return int(done.Load()), err
 	}
 	if err := x.mark(ctx); err != nil {
 		return len(ids), err
@@ -156,6 +182,9 @@ func (a *Archive) indexPending(ctx context.Context) (int, error) {
 	a.log.Info("search index filled", "records", len(ids), "elapsed", time.Since(start).Round(time.Millisecond))
 	return len(ids), nil
 }
+
+// indexWorkers read records and their texts for indexPending at once.
+const indexWorkers = 4
 
 // indexRecord indexes a record's latest version from its stored text.
 func (a *Archive) indexRecord(ctx context.Context, id RecordID) error {

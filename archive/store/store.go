@@ -147,6 +147,33 @@ type Store interface {
 	SetLegalHold(ctx context.Context, key, versionID string, on bool) error
 }
 
+// KeyLister is implemented by backends that can list keys more cheaply
+// than List lists objects (filestore: without reading each object's
+// metadata file).
+type KeyLister interface {
+	// ListKeys yields the keys List would yield, in the same order.
+	ListKeys(ctx context.Context, prefix, after string) iter.Seq2[string, error]
+}
+
+// ListKeys lists like s.List, but only what the backend has at no extra
+// cost: every ObjectInfo carries its Key, and its VersionID where List has
+// it for free (S3), else none — the current version is meant, and Get or
+// Stat give the rest. For listings of a whole bucket that read few of the
+// objects they list.
+func ListKeys(ctx context.Context, s Store, prefix, after string) iter.Seq2[ObjectInfo, error] {
+	kl, ok := s.(KeyLister)
+	if !ok {
+		return s.List(ctx, prefix, after)
+	}
+	return func(yield func(ObjectInfo, error) bool) {
+		for key, err := range kl.ListKeys(ctx, prefix, after) {
+			if !yield(ObjectInfo{Key: key}, err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
 // MaxKeyLen is the longest key a backend must accept.
 const MaxKeyLen = 512
 

@@ -13,17 +13,20 @@
 //	LOCK                              flock: one process per store
 //	objects/<key>                     the object's bytes, exactly as put, mode 0444
 //	objects/<dir>/.<name>.lock        its metadata (version, size, SHA-256, lock), mode 0444
-//	objects/<dir>/.tmp-*              a put in progress; removed on open
+//	tmp/.tmp-*                        a put or lock change in progress; removed on open
 //
 // Keys never have a segment starting with "." (store.ValidKey), so hidden
 // names cannot collide with objects.
 //
 // Durability: a Put writes the content and the metadata to temporary files
-// in the object's directory, fsyncs both, renames the metadata and then the
-// content into place, and fsyncs the directory before it returns. An object
-// exists only when both files exist; after a crash a lone content or
-// metadata file is a put that was never acknowledged, and Open removes it
-// (and reports it in Recovered).
+// in tmp/, fsyncs both, renames the metadata and then the content into the
+// object's directory, and fsyncs that directory before it returns. An
+// object exists only when both files exist. After a crash, tmp/ holds the
+// puts that were never acknowledged, and Open empties it (and reports them
+// in Recovered) without reading the objects, so opening does not grow with
+// the store. A lone content or metadata file (a put or delete interrupted
+// between its two renames or removes) is not an object: reads and listings
+// never show it, and a Put of its key replaces it.
 //
 // Lock changes (SetRetention, SetLegalHold) replace the metadata file
 // atomically. Reads never take locks on the object's bytes beyond opening

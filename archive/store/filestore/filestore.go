@@ -15,6 +15,7 @@ import (
 	"iter"
 	"log/slog"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -31,6 +32,7 @@ var _ store.Store = (*Store)(nil)
 
 const (
 	objectsDir = "objects"
+	tmpDir     = "tmp"
 	tmpPrefix  = ".tmp-"
 	metaSuffix = ".lock"
 	metaFormat = 1
@@ -63,6 +65,7 @@ type Options struct {
 type Store struct {
 	root    string
 	objects string
+	tmp     string // puts in progress write here, then rename into objects
 	mode    store.Mode
 	now     func() time.Time
 	log     *slog.Logger
@@ -74,7 +77,7 @@ type Store struct {
 	putMu   sync.Mutex
 	putting map[string]struct{} // keys with a put in progress
 
-	// Recovered lists the partial puts (temporary and lone files) that Open
+	// Recovered lists the temporary files of interrupted puts that Open
 	// removed, relative to the root. Read-only after Open.
 	Recovered []string
 }
@@ -93,7 +96,9 @@ type meta struct {
 
 // Open opens (creating if needed) the store rooted at dir, takes its
 // exclusive lock (an error if another process holds it) and removes the
-// leftovers of puts interrupted by a crash.
+// temporary files of puts interrupted by a crash. It reads the temporary
+// directory only, never the objects: opening takes the same time at a
+// thousand objects as at millions.
 func Open(dir string, opts *Options) (*Store, error) {
 	var o Options
 	if opts != nil {
@@ -114,10 +119,12 @@ func Open(dir string, opts *Options) (*Store, error) {
 	if o.MetaCache == 0 {
 		o.MetaCache = DefaultMetaCache
 	}
-	s := &Store{root: dir, objects: filepath.Join(dir, objectsDir), mode: o.DefaultMode, now: o.Now, log: o.Logger,
-		putting: map[string]struct{}{}, cache: newMetaCache(o.MetaCache)}
-	if err := os.MkdirAll(s.objects, 0o755); err != nil {
-		return nil, fmt.Errorf("open filestore: %w", err)
+	s := &Store{root: dir, objects: filepath.Join(dir, objectsDir), tmp: filepath.Join(dir, tmpDir), mode: o.DefaultMode,
+		now: o.Now, log: o.Logger, putting: map[string]struct{}{}, cache: newMetaCache(o.MetaCache)}
+	for _, d := range []string{s.objects, s.tmp} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return nil, fmt.Errorf("open filestore: %w", err)
+		}
 	}
 	f, err := os.OpenFile(filepath.Join(dir, "LOCK"), os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
@@ -152,39 +159,24 @@ func (s *Store) Close() error {
 	return err
 }
 
-// recover removes temporary files and lone halves of interrupted puts.
+// recover removes the temporary files of interrupted puts and lock
+// changes. Nothing else can be left half done: an object whose content or
+// metadata file is missing does not exist to reads and listings, and Put
+// replaces such a lone half (see Put).
 func (s *Store) recover() error {
-	return filepath.WalkDir(s.objects, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			return nil
-		}
-		name := d.Name()
-		dir := filepath.Dir(p)
-		lone := false
-		switch {
-		case strings.HasPrefix(name, tmpPrefix):
-			lone = true
-		case strings.HasPrefix(name, ".") && strings.HasSuffix(name, metaSuffix):
-			_, err := os.Lstat(filepath.Join(dir, strings.TrimSuffix(name[1:], metaSuffix)))
-			lone = errors.Is(err, fs.ErrNotExist)
-		case !strings.HasPrefix(name, "."):
-			_, err := os.Lstat(filepath.Join(dir, "."+name+metaSuffix))
-			lone = errors.Is(err, fs.ErrNotExist)
-		}
-		if !lone {
-			return nil
-		}
-		rel, _ := filepath.Rel(s.root, p)
+	entries, err := os.ReadDir(s.tmp)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		rel := filepath.Join(tmpDir, e.Name())
 		s.log.Warn("filestore: removing leftover of an interrupted put", "path", rel)
-		if err := os.Remove(p); err != nil {
+		if err := os.Remove(filepath.Join(s.root, rel)); err != nil {
 			return err
 		}
 		s.Recovered = append(s.Recovered, rel)
-		return nil
-	})
+	}
+	return nil
 }
 
 func (s *Store) lockKey(key string) func() {
@@ -235,7 +227,7 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, op
 	}
 
 	// Write the content before reserving the key, so puts overlap.
-	data, sum, err := writeTemp(ctx, dir, r, size)
+	data, sum, err := writeTemp(ctx, s.tmp, r, size)
 	if err != nil {
 		return store.ObjectInfo{}, fmt.Errorf("put %s: %w", key, err)
 	}
@@ -255,10 +247,10 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, op
 		return store.ObjectInfo{}, fmt.Errorf("put %s: %w", key, store.ErrExists)
 	}
 	defer s.release(key)
-	if _, err := os.Lstat(dataPath); err == nil {
-		return store.ObjectInfo{}, fmt.Errorf("put %s: %w", key, store.ErrExists)
-	} else if !errors.Is(err, fs.ErrNotExist) {
+	if exists, err := s.exists(dataPath, metaPath); err != nil {
 		return store.ObjectInfo{}, fmt.Errorf("put %s: %w", key, err)
+	} else if exists {
+		return store.ObjectInfo{}, fmt.Errorf("put %s: %w", key, store.ErrExists)
 	}
 	if err := ctx.Err(); err != nil {
 		return store.ObjectInfo{}, fmt.Errorf("put %s: %w", key, err)
@@ -267,7 +259,7 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, op
 	if err != nil {
 		return store.ObjectInfo{}, fmt.Errorf("put %s: %w", key, err)
 	}
-	mf, _, err := writeTemp(ctx, dir, bytes.NewReader(mb), int64(len(mb)))
+	mf, _, err := writeTemp(ctx, s.tmp, bytes.NewReader(mb), int64(len(mb)))
 	if err != nil {
 		return store.ObjectInfo{}, fmt.Errorf("put %s: %w", key, err)
 	}
@@ -286,6 +278,30 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64, op
 		return store.ObjectInfo{}, fmt.Errorf("put %s: %w", key, err)
 	}
 	return m.info(key), nil
+}
+
+// exists reports whether an object's content and metadata files are both
+// there. A content file without metadata is the lone half of a put or
+// delete a crash interrupted (or of an older layout's put): it was never
+// an object, and it is removed so that the put can go on. A lone metadata
+// file needs nothing: the put's rename replaces it.
+func (s *Store) exists(dataPath, metaPath string) (bool, error) {
+	if _, err := os.Lstat(dataPath); errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	if _, err := os.Lstat(metaPath); err == nil {
+		return true, nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return false, err
+	}
+	rel, _ := filepath.Rel(s.root, dataPath)
+	s.log.Warn("filestore: removing content without metadata, left by an interrupted write", "path", rel)
+	if err := os.Remove(dataPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return false, err
+	}
+	return false, nil
 }
 
 // ancestors lists dir and its parents up to the objects directory.
@@ -590,7 +606,7 @@ func (s *Store) update(ctx context.Context, op, key, versionID string, fn func(*
 	}
 	_, metaPath := s.paths(key)
 	dir := filepath.Dir(metaPath)
-	tmp, err := writeMetaTemp(dir, m)
+	tmp, err := writeMetaTemp(s.tmp, m)
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", op, key, err)
 	}
@@ -608,44 +624,71 @@ func (s *Store) update(ctx context.Context, op, key, versionID string, fn func(*
 // List implements store.Store. Keys come in byte order: within a directory,
 // a subdirectory sorts as its name followed by "/".
 func (s *Store) List(ctx context.Context, prefix, after string) iter.Seq2[store.ObjectInfo, error] {
-	// Every key with the prefix lives under the prefix's directory part:
-	// start there, not at the root (listing one record must not read the
-	// directory of all records).
-	start := prefix[:strings.LastIndexByte(prefix, '/')+1]
-	if start != "" && !store.ValidKey(strings.TrimSuffix(start, "/")) {
-		start = ""
-	}
 	return func(yield func(store.ObjectInfo, error) bool) {
-		s.walk(ctx, start, prefix, after, yield)
+		s.walk(ctx, listStart(prefix), prefix, after, func(k string) bool {
+			m, err := s.readMeta("list", k, "", metaPeek)
+			if errors.Is(err, store.ErrNotFound) {
+				return true // deleted meanwhile
+			}
+			return yield(m.info(k), err) && err == nil
+		}, func(err error) { yield(store.ObjectInfo{}, err) })
 	}
 }
 
-// walk lists directory rel (a key prefix ending in "/" or empty) and
-// reports whether to go on.
-func (s *Store) walk(ctx context.Context, rel, prefix, after string, yield func(store.ObjectInfo, error) bool) bool {
+// ListKeys implements store.KeyLister: List without reading the objects'
+// metadata files, so a listing of the whole store reads directories only.
+func (s *Store) ListKeys(ctx context.Context, prefix, after string) iter.Seq2[string, error] {
+	return func(yield func(string, error) bool) {
+		s.walk(ctx, listStart(prefix), prefix, after, func(k string) bool { return yield(k, nil) },
+			func(err error) { yield("", err) })
+	}
+}
+
+// listStart is the directory a listing of prefix starts in: every key
+// with the prefix lives under the prefix's directory part (listing one
+// record must not read the directory of all records).
+func listStart(prefix string) string {
+	start := prefix[:strings.LastIndexByte(prefix, '/')+1]
+	if start != "" && !store.ValidKey(strings.TrimSuffix(start, "/")) {
+		return ""
+	}
+	return start
+}
+
+// walk lists directory rel (a key prefix ending in "/" or empty), calls
+// key for each object's key in order, and reports whether to go on. An
+// object is a content file with its metadata file beside it: a lone half
+// of an interrupted write is not listed. Errors go to fail, and end the
+// walk.
+func (s *Store) walk(ctx context.Context, rel, prefix, after string, key func(string) bool, fail func(error)) bool {
 	if err := ctx.Err(); err != nil {
-		return yield(store.ObjectInfo{}, fmt.Errorf("list %s: %w", prefix, err))
+		fail(fmt.Errorf("list %s: %w", prefix, err))
+		return false
 	}
 	entries, err := os.ReadDir(filepath.Join(s.objects, filepath.FromSlash(rel)))
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return true
 		}
-		return yield(store.ObjectInfo{}, fmt.Errorf("list %s: %w", prefix, err))
+		fail(fmt.Errorf("list %s: %w", prefix, err))
+		return false
 	}
 	type ent struct {
 		sortKey string
 		dir     bool
 	}
 	var ents []ent
+	metas := map[string]bool{}
 	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), ".") {
-			continue
-		}
-		if e.IsDir() {
-			ents = append(ents, ent{rel + e.Name() + "/", true})
-		} else {
-			ents = append(ents, ent{rel + e.Name(), false})
+		name := e.Name()
+		switch {
+		case strings.HasPrefix(name, ".") && strings.HasSuffix(name, metaSuffix):
+			metas[name] = true
+		case strings.HasPrefix(name, "."):
+		case e.IsDir():
+			ents = append(ents, ent{rel + name + "/", true})
+		default:
+			ents = append(ents, ent{rel + name, false})
 		}
 	}
 	sort.Slice(ents, func(i, j int) bool { return ents[i].sortKey < ents[j].sortKey })
@@ -659,19 +702,15 @@ func (s *Store) walk(ctx context.Context, rel, prefix, after string, yield func(
 			if after > k && !strings.HasPrefix(after, k) {
 				continue
 			}
-			if !s.walk(ctx, k, prefix, after, yield) {
+			if !s.walk(ctx, k, prefix, after, key, fail) {
 				return false
 			}
 			continue
 		}
-		if !strings.HasPrefix(k, prefix) || k <= after {
+		if !strings.HasPrefix(k, prefix) || k <= after || !metas["."+path.Base(k)+metaSuffix] {
 			continue
 		}
-		m, err := s.readMeta("list", k, "", metaPeek)
-		if errors.Is(err, store.ErrNotFound) {
-			continue // deleted or half-put meanwhile
-		}
-		if !yield(m.info(k), err) || err != nil {
+		if !key(k) {
 			return false
 		}
 	}

@@ -46,8 +46,10 @@ func TestSecondOpenRefused(t *testing.T) {
 	}
 }
 
-// A crash can leave a temporary file, or one half of a put whose directory
-// was never synced; Open removes them and never shows such an object.
+// A crash can leave temporary files in tmp/, or one half of a put or delete
+// interrupted between its two renames or removes. Open empties tmp/ (and
+// reads nothing else); a lone half is never shown, and a put of its key
+// replaces it.
 func TestRecoverRemovesPartialPuts(t *testing.T) {
 	dir := t.TempDir()
 	s, err := filestore.Open(dir, nil)
@@ -61,10 +63,10 @@ func TestRecoverRemovesPartialPuts(t *testing.T) {
 	s.Close()
 	vdir := filepath.Join(dir, "objects", "records", "A", "v1")
 	for name, content := range map[string]string{
-		".tmp-123":          "half written",
-		"archive.pdf":       "content without metadata",
-		".text.txt.lock":    `{"format":1}`,
-		"../.tmp-elsewhere": "x",
+		"../../../../tmp/.tmp-123": "half written",
+		"../../../../tmp/.tmp-456": "x",
+		"archive.pdf":              "content without metadata",
+		".text.txt.lock":           `{"format":1,"version_id":"lone"}`,
 	} {
 		if err := os.WriteFile(filepath.Join(vdir, name), []byte(content), 0o444); err != nil {
 			t.Fatal(err)
@@ -75,8 +77,11 @@ func TestRecoverRemovesPartialPuts(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if len(s.Recovered) != 4 {
-		t.Fatalf("recovered %v, want 4 leftovers", s.Recovered)
+	if len(s.Recovered) != 2 {
+		t.Fatalf("recovered %v, want the 2 temporary files", s.Recovered)
+	}
+	if left, err := os.ReadDir(filepath.Join(dir, "tmp")); err != nil || len(left) != 0 {
+		t.Fatalf("tmp/ after open: %v, %v", left, err)
 	}
 	var keys []string
 	for info, err := range s.List(ctx, "", "") {
@@ -88,8 +93,20 @@ func TestRecoverRemovesPartialPuts(t *testing.T) {
 	if strings.Join(keys, ",") != "records/A/v1/original" {
 		t.Fatalf("after recovery list = %v", keys)
 	}
-	if _, err := s.Stat(ctx, "records/A/v1/archive.pdf", ""); !errors.Is(err, store.ErrNotFound) {
-		t.Fatalf("lone content file visible: %v", err)
+	for _, key := range []string{"records/A/v1/archive.pdf", "records/A/v1/text.txt"} {
+		if _, err := s.Stat(ctx, key, ""); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("lone half %s visible: %v", key, err)
+		}
+		if _, err := s.Put(ctx, key, strings.NewReader("new"), 3, store.PutOptions{}); err != nil {
+			t.Fatalf("put over the lone half %s: %v", key, err)
+		}
+		b, _, err := store.ReadAll(ctx, s, key, "")
+		if err != nil || string(b) != "new" {
+			t.Fatalf("%s after the put: %q, %v", key, b, err)
+		}
+	}
+	if _, err := s.Put(ctx, "records/A/v1/original", strings.NewReader("again"), 5, store.PutOptions{}); !errors.Is(err, store.ErrExists) {
+		t.Fatalf("put over a whole object: %v, want ErrExists", err)
 	}
 }
 

@@ -405,11 +405,25 @@ func testList(t *testing.T, s store.Store) {
 		}
 		return got
 	}
+	// store.ListKeys lists the same keys, by the backend's KeyLister if it
+	// has one.
+	listKeys := func(prefix, after string) []string {
+		var got []string
+		for info, err := range store.ListKeys(ctxT(t), s, prefix, after) {
+			if err != nil {
+				t.Fatalf("list keys %q after %q: %v", prefix, after, err)
+			}
+			got = append(got, info.Key)
+		}
+		return got
+	}
 	check := func(prefix, after string, want ...string) {
 		t.Helper()
-		got := list(prefix, after)
-		if strings.Join(got, ",") != strings.Join(want, ",") {
-			t.Fatalf("list %q after %q = %v, want %v", prefix, after, got, want)
+		for name, list := range map[string]func(string, string) []string{"list": list, "list keys": listKeys} {
+			got := list(prefix, after)
+			if strings.Join(got, ",") != strings.Join(want, ",") {
+				t.Fatalf("%s %q after %q = %v, want %v", name, prefix, after, got, want)
+			}
 		}
 	}
 	check("a/", "", "a/1", "a/2/x", "a/3")
