@@ -183,6 +183,7 @@ func Open(ctx context.Context, opts Options) (*Archive, ReconcileReport, error) 
 	}
 	if opts.Search != nil {
 		a.idx = newIndexer(opts.Search, cat)
+		a.idx.rebuilding.Store(opts.Rebuild) // Reconcile fills it
 	}
 	a.audit, err = audit.Open(ctx, filepath.Join(opts.Dir, "audit.log"), opts.Store, &audit.Options{
 		SealEvery: opts.AuditSealEvery, SealInterval: opts.AuditSealInterval, Now: opts.Now, Logger: opts.Logger,
@@ -199,7 +200,8 @@ func Open(ctx context.Context, opts Options) (*Archive, ReconcileReport, error) 
 	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	a.bgCancel = cancel
 	if a.idx != nil {
-		if opts.SearchRebuild {
+		// A rebuilt catalog starts unindexed, and Reconcile indexed what it added.
+		if opts.SearchRebuild && !opts.Rebuild {
 			if err := cat.MarkAllUnindexed(ctx); err != nil {
 				a.Close()
 				return nil, rep, fmt.Errorf("open archive: %w", err)
@@ -207,7 +209,8 @@ func Open(ctx context.Context, opts Options) (*Archive, ReconcileReport, error) 
 		}
 		if opts.Rebuild {
 			// akte reindex: the caller waits for the index too.
-			if rep.Reindexed, err = a.indexPending(ctx); err != nil {
+			n, err := a.indexPending(ctx)
+			if rep.Reindexed += n; err != nil {
 				a.Close()
 				return nil, rep, fmt.Errorf("open archive: index: %w", err)
 			}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"akte/archive/audit"
 	"akte/archive/catalog"
@@ -101,7 +102,9 @@ func (a *Archive) Reconcile(ctx context.Context) (ReconcileReport, error) {
 	}()
 
 	var batch []catalog.Entry
+	var batchRes []restored
 	var recovered []*Manifest
+	start := time.Now()
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
@@ -110,7 +113,14 @@ func (a *Archive) Reconcile(ctx context.Context) (ReconcileReport, error) {
 		if errors.Is(err, catalog.ErrConflict) {
 			err = a.putEach(ctx, batch, &rep)
 		}
-		batch = batch[:0]
+		// A rebuild indexes what it added as it goes (see restoreRecord).
+		for i := range batchRes {
+			if err == nil && batchRes[i].text != nil {
+				err = a.idx.put(ctx, batchRes[i].manifest, batch[i].Status, string(batchRes[i].text))
+				rep.Reindexed++
+			}
+		}
+		batch, batchRes = batch[:0], batchRes[:0]
 		return err
 	}
 	for res := range found {
@@ -118,11 +128,14 @@ func (a *Archive) Reconcile(ctx context.Context) (ReconcileReport, error) {
 		if res.entry == nil || ctx.Err() != nil {
 			continue
 		}
-		batch = append(batch, *res.entry)
+		batch, batchRes = append(batch, *res.entry), append(batchRes, res)
 		if len(recovered) <= maxRecoverAudit {
 			recovered = append(recovered, res.manifest)
 		}
 		rep.Added++
+		if rep.Added%100_000 == 0 {
+			a.log.Info("catalog from the store", "records", rep.Added, "elapsed", time.Since(start).Round(time.Second))
+		}
 		if len(batch) >= reconcileBatch {
 			if err := flush(); err != nil {
 				cancel(err)
@@ -135,6 +148,9 @@ func (a *Archive) Reconcile(ctx context.Context) (ReconcileReport, error) {
 	}
 	if err == nil {
 		err = flush()
+	}
+	if err == nil && rep.Reindexed > 0 {
+		err = a.idx.mark(ctx) // what was indexed, committed and marked: indexPending leaves it
 	}
 	if err != nil {
 		return rep, fmt.Errorf("reconcile: %w", err)
@@ -163,6 +179,10 @@ type restored struct {
 	entry    *catalog.Entry // nil: nothing to add
 	manifest *Manifest
 	broken   []string // manifest keys that could not be read
+	// text is the version's text, read for the index while the catalog is
+	// rebuilt (Options.Rebuild): the index fills while the catalog does,
+	// instead of after it. nil: not read.
+	text []byte
 }
 
 // restoreRecord reads the newest readable manifest of r newer than the
@@ -199,6 +219,14 @@ func (a *Archive) restoreRecord(ctx context.Context, r storedRecord) (restored, 
 			return res, err
 		}
 		res.entry, res.manifest = &ne, m
+		if a.opts.Rebuild && a.idx != nil {
+			res.text = []byte{}
+			if ref, ok := m.File(FileText); ok {
+				if res.text, err = a.readVerified(ctx, ref); err != nil {
+					return res, fmt.Errorf("record %s: %w", m.Record, err)
+				}
+			}
+		}
 		break
 	}
 	return res, nil
@@ -352,7 +380,7 @@ func (a *Archive) restoreState(ctx context.Context, e *catalog.Entry, m *Manifes
 // catalog lacks (a crash between the two, or a rebuilt catalog), and
 // re-evaluates the records they touch.
 func (a *Archive) reconcileEvents(ctx context.Context, rep *ReconcileReport) error {
-	for info, err := range a.store.List(ctx, "citizens/", "") {
+	for info, err := range store.ListKeys(ctx, a.store, "citizens/", "") {
 		if err != nil {
 			return err
 		}

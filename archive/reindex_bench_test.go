@@ -40,11 +40,13 @@ func BenchmarkReindex(b *testing.B) {
 	if *reindexKeep {
 		dir = filepath.Join(os.TempDir(), fmt.Sprintf("akte-bench-reindex-%d", *reindexRecords))
 	}
+	openStart := time.Now()
 	st, err := filestore.Open(filepath.Join(dir, "store"), nil)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer st.Close()
+	b.Logf("store opened in %v", time.Since(openStart).Round(time.Millisecond))
 	conv := &corpusText{}
 	opts := archive.Options{Store: st, Dir: dir, Converter: conv}
 	g := searchcorpus.New(searchcorpus.Options{Seed: 1, Docs: *reindexRecords})
@@ -82,6 +84,18 @@ func BenchmarkReindex(b *testing.B) {
 		}
 		b.ReportMetric(float64(*reindexRecords)/el.Seconds(), "records/s")
 		b.Logf("reindexed %d records in %v (%.0f records/s)", *reindexRecords, el.Round(time.Millisecond), float64(*reindexRecords)/el.Seconds())
+		if err := a.Close(); err != nil {
+			b.Fatal(err)
+		}
+		// A restart after the reindex: Open reconciles the catalog with the store.
+		opts.Rebuild = false
+		start = time.Now()
+		a, _, err = archive.Open(ctx, opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(time.Since(start).Seconds(), "reopen-s")
+		b.Logf("reopened (reconciled) in %v", time.Since(start).Round(time.Millisecond))
 		if err := a.Close(); err != nil {
 			b.Fatal(err)
 		}

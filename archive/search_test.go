@@ -11,6 +11,7 @@ import (
 
 	"akte/archive"
 	"akte/archive/archivetest"
+	"akte/archive/store/filestore"
 	"akte/pdfa"
 	"akte/search"
 )
@@ -97,7 +98,7 @@ func TestSearchIngestAndRebuild(t *testing.T) {
 	if !fresh {
 		t.Fatal("fresh index not reported")
 	}
-	a2, _ := archivetest.OpenDir(t, filepath.Join(dir, "state"), archive.Options{Converter: archive.PDFA{}, Search: idx2, SearchRebuild: true})
+	a2, st2 := archivetest.OpenDir(t, filepath.Join(dir, "state"), archive.Options{Converter: archive.PDFA{}, Search: idx2, SearchRebuild: true})
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		res, err := a2.Search(ctx, archive.SearchRequest{Query: "Anmeldung", Role: search.Clerk})
@@ -125,4 +126,32 @@ func TestSearchIngestAndRebuild(t *testing.T) {
 	}
 	a2.Close()
 	idx2.Close()
+	st2.Close()
+
+	// akte reindex: the catalog and a new index from the bucket alone, the index filled
+	// while the catalog is, each record indexed once.
+	idx3, _ := openIndex(t, filepath.Join(dir, "index3"))
+	defer idx3.Close()
+	st3, err := filestore.Open(filepath.Join(dir, "state", "store"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st3.Close()
+	a3, rep, err := archive.Open(ctx, archive.Options{Store: st3, Dir: filepath.Join(dir, "state"), Converter: archive.PDFA{},
+		Search: idx3, SearchRebuild: true, Rebuild: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a3.Close()
+	if rep.Added != 3 || rep.Reindexed != 3 {
+		t.Fatalf("reindex: %d records added to the catalog, %d indexed; want 3 and 3", rep.Added, rep.Reindexed)
+	}
+	if err := a3.FlushSearch(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range queries {
+		if got := hitIDs(t, a3, q); !slices.Equal(got, before[q]) {
+			t.Errorf("%q after reindex: %v, before %v", q, got, before[q])
+		}
+	}
 }
