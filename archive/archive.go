@@ -106,6 +106,15 @@ type Archive struct {
 	idx      *indexer // nil without search
 	bgCancel context.CancelFunc
 	bgDone   sync.WaitGroup
+
+	// The writes to the store the catalog follows (ingests, events; see
+	// beginWrite). Close marks the catalog clean — and the next Open skips
+	// the reconciliation, a listing of the whole bucket — only when Open
+	// reconciled (agreed), none of them is in flight and none failed
+	// between the store and the catalog (unsure).
+	writeMu                 sync.Mutex
+	writing                 int
+	agreed, closing, unsure bool
 }
 
 // Actor says who asks, for the audit log.
@@ -192,11 +201,21 @@ func Open(ctx context.Context, opts Options) (*Archive, ReconcileReport, error) 
 		cat.Close()
 		return nil, ReconcileReport{}, fmt.Errorf("open archive: %w", err)
 	}
-	rep, err := a.Reconcile(ctx)
+	// A catalog closed clean agrees with the store: reconciling it would
+	// list the whole bucket for nothing.
+	clean, err := cat.TakeClean(ctx)
 	if err != nil {
 		a.Close()
-		return nil, rep, fmt.Errorf("open archive: %w", err)
+		return nil, ReconcileReport{}, fmt.Errorf("open archive: %w", err)
 	}
+	rep := ReconcileReport{Orphans: []string{}, Broken: []string{}, Skipped: clean && !opts.Rebuild}
+	if !rep.Skipped {
+		if rep, err = a.Reconcile(ctx); err != nil {
+			a.Close()
+			return nil, rep, fmt.Errorf("open archive: %w", err)
+		}
+	}
+	a.agreed = true
 	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	a.bgCancel = cancel
 	if a.idx != nil {
@@ -239,6 +258,10 @@ func (a *Archive) stage(name string) func() {
 // and closes the audit log and the catalog (not the search index, which
 // the caller opened).
 func (a *Archive) Close() error {
+	a.writeMu.Lock()
+	clean := a.agreed && a.writing == 0 && !a.unsure && !a.closing
+	a.closing = true
+	a.writeMu.Unlock()
 	if a.bgCancel != nil {
 		a.bgCancel()
 	}
@@ -246,7 +269,30 @@ func (a *Archive) Close() error {
 	if a.idx != nil {
 		a.idx.close()
 	}
-	return errors.Join(a.audit.Close(), a.cat.Close())
+	var markErr error
+	if clean {
+		markErr = a.cat.MarkClean(context.Background())
+	}
+	return errors.Join(markErr, a.audit.Close(), a.cat.Close())
+}
+
+// beginWrite starts a write to the store that the catalog must follow (an
+// ingest's objects, an event); call end once the catalog has it
+// (committed) or the write gave up (not committed: the next Open
+// reconciles). Refused once Close has begun.
+func (a *Archive) beginWrite() (end func(committed bool), err error) {
+	a.writeMu.Lock()
+	defer a.writeMu.Unlock()
+	if a.closing {
+		return nil, fmt.Errorf("%w: the archive is closing", ErrUnavailable)
+	}
+	a.writing++
+	return func(committed bool) {
+		a.writeMu.Lock()
+		a.writing--
+		a.unsure = a.unsure || !committed
+		a.writeMu.Unlock()
+	}, nil
 }
 
 // Classes lists the classes this archive accepts, sorted.

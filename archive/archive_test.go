@@ -9,8 +9,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/iotest"
 
@@ -305,6 +307,67 @@ func TestReconcileTakesNewestReadableVersion(t *testing.T) {
 			t.Fatalf("record %d after the rebuild: %+v, %v; want version %d", i, got, err, want)
 		}
 	}
+}
+
+// An archive closed clean opens without listing the bucket; one whose
+// ingest failed between the store and the catalog reconciles at the next
+// open and reports what the failure left.
+func TestCleanCloseSkipsReconcile(t *testing.T) {
+	dir := t.TempDir()
+	failManifests := &failingPuts{suffix: "/manifest.json"}
+	a, st := archivetest.OpenWrapped(t, dir, func(s store.Store) store.Store { failManifests.Store = s; return failManifests }, archive.Options{})
+	ingest(t, a, "C1", archivetest.MakePDF("a", "b"))
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// Behind the archive's back: not seen, as nothing was listed.
+	orphan := "records/01ARZ3NDEKTSV4RRFFQ69G5FAV/v1/original"
+	if _, err := st.Put(ctx, orphan, strings.NewReader("%PDF-"), 5, store.PutOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	reopen := func() (*archive.Archive, archive.ReconcileReport) {
+		t.Helper()
+		a, rep, err := archive.Open(ctx, archive.Options{Store: failManifests, Dir: dir, Converter: archive.PassThrough{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a, rep
+	}
+	a, rep := reopen()
+	if !rep.Skipped || len(rep.Orphans) != 0 {
+		t.Fatalf("open after a clean close: %+v", rep)
+	}
+	failManifests.on.Store(true)
+	if _, err := a.Ingest(ctx, archive.IngestRequest{Actor: clerk, Citizen: "C2", Class: "passport-application",
+		Body: bytes.NewReader(archivetest.MakePDF("c", "d"))}); err == nil {
+		t.Fatal("ingest succeeded although its manifest could not be stored")
+	}
+	failManifests.on.Store(false)
+	a.Close()
+	a, rep = reopen()
+	if rep.Skipped || len(rep.Orphans) < 2 || !slices.Contains(rep.Orphans, orphan) {
+		t.Fatalf("open after a failed ingest: %+v; want a reconciliation that finds its files and the orphan", rep)
+	}
+	a.Close()
+	a, rep = reopen()
+	defer a.Close()
+	if !rep.Skipped {
+		t.Fatalf("open after the reconciled session's clean close: %+v", rep)
+	}
+}
+
+// failingPuts fails the puts of keys ending in suffix while on.
+type failingPuts struct {
+	store.Store
+	suffix string
+	on     atomic.Bool
+}
+
+func (f *failingPuts) Put(ctx context.Context, key string, r io.Reader, size int64, opts store.PutOptions) (store.ObjectInfo, error) {
+	if f.on.Load() && strings.HasSuffix(key, f.suffix) {
+		return store.ObjectInfo{}, fmt.Errorf("put %s: injected failure", key)
+	}
+	return f.Store.Put(ctx, key, r, size, opts)
 }
 
 // lostReply stores the object, then reports ErrExists, as an S3 client

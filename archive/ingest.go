@@ -193,6 +193,12 @@ func (a *Archive) Ingest(ctx context.Context, req IngestRequest) (IngestResult, 
 		Created: now, IdempotencyKey: req.IdempotencyKey, MediaType: mediaType, Stages: out.Stages,
 		RetainUntil: lock, Seal: seal, Names: out.Names, Pages: out.Pages,
 	}
+	end, err := a.beginWrite()
+	if err != nil {
+		return IngestResult{}, fmt.Errorf("ingest: %w", err)
+	}
+	committed := false
+	defer func() { end(committed) }()
 	done = a.stage("store")
 	err = a.putFiles(ctx, m, data, out)
 	done()
@@ -209,6 +215,7 @@ func (a *Archive) Ingest(ctx context.Context, req IngestRequest) (IngestResult, 
 	if err != nil {
 		return IngestResult{}, fmt.Errorf("ingest: %w", err)
 	}
+	committed = true
 	done = a.stage("audit")
 	err = a.record(ctx, req.Actor, "ingest", m, "")
 	done()

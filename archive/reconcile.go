@@ -38,6 +38,9 @@ type ReconcileReport struct {
 	// KeyConflicts: records added without their idempotency or content
 	// key because another record already held it.
 	KeyConflicts []string `json:"key_conflicts,omitempty"`
+	// Skipped: Open did not reconcile, because the catalog was closed in
+	// agreement with the store (see Archive.Close).
+	Skipped bool `json:"skipped,omitempty"`
 }
 
 // Reconcile makes the catalog agree with the store, which is the system of

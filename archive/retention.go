@@ -351,6 +351,12 @@ func (a *Archive) RecordEvent(ctx context.Context, actor Actor, ev CitizenEvent)
 	}
 	unlock := a.citizenLock(ev.Citizen)
 	defer unlock()
+	end, err := a.beginWrite()
+	if err != nil {
+		return ev, 0, fmt.Errorf("event: %w", err)
+	}
+	committed := false
+	defer func() { end(committed) }()
 	if _, err := a.store.Put(ctx, eventKey(ev.Citizen, ev.ID), bytes.NewReader(data), int64(len(data)),
 		store.PutOptions{ContentType: "application/json"}); err != nil {
 		return ev, 0, fmt.Errorf("event: %w", err)
@@ -368,6 +374,7 @@ func (a *Archive) RecordEvent(ctx context.Context, actor Actor, ev CitizenEvent)
 	if err != nil {
 		return ev, 0, fmt.Errorf("event: %w (stored; applied on the next open)", err)
 	}
+	committed = true
 	if auditErr != nil {
 		return ev, n, fmt.Errorf("event: audit: %w", auditErr)
 	}

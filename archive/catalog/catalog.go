@@ -100,6 +100,7 @@ const (
 //	events      citizen 0x00 event id       → event (opaque bytes)
 //	meta        "schema"                    → decimal SchemaVersion
 //	            "count"                     → uint64 big-endian, number of records
+//	            "clean"                     → empty: closed in agreement with the store (MarkClean)
 var (
 	bucketRecords   = []byte("records")
 	bucketCitizen   = []byte("by_citizen")
@@ -114,6 +115,7 @@ var (
 
 	metaSchema = []byte("schema")
 	metaCount  = []byte("count")
+	metaClean  = []byte("clean")
 )
 
 // initialMmapSize is reserved address space, not disk: while the file fits,

@@ -795,3 +795,42 @@ func TestCancelWhileQueued(t *testing.T) {
 		t.Errorf("cancelled, never started Put was stored: Get = %v", err)
 	}
 }
+
+// The clean mark survives a close and is taken once: TakeClean clears it
+// durably, so a crash after an open never finds it; a reset drops it.
+func TestCleanMarkTakenOnce(t *testing.T) {
+	ctx := context.Background()
+	c, path := openTest(t)
+	if clean, err := c.TakeClean(ctx); err != nil || clean {
+		t.Fatalf("new catalog: clean %v, %v", clean, err)
+	}
+	if err := c.MarkClean(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	for i, want := range []bool{true, false} {
+		c, err := Open(path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		clean, err := c.TakeClean(ctx)
+		c.Close() // without a mark: as a crash would leave it
+		if err != nil || clean != want {
+			t.Fatalf("open %d: clean %v, %v; want %v", i+1, clean, err, want)
+		}
+	}
+	c, err := Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.MarkClean(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Reset(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if clean, err := c.TakeClean(ctx); err != nil || clean {
+		t.Fatalf("after a reset: clean %v, %v", clean, err)
+	}
+}

@@ -501,6 +501,43 @@ func (c *Catalog) Reset(ctx context.Context) error {
 		if meta == nil {
 			return false, fmt.Errorf("missing bucket: %w", ErrCorrupt)
 		}
+		if err := meta.Delete(metaClean); err != nil {
+			return false, err
+		}
 		return true, putCount(meta, 0)
 	})
+}
+
+// MarkClean records, durably, that the catalog agrees with the store as it
+// is closed: its owner knows of no store write it has not followed. The
+// next TakeClean reports it.
+func (c *Catalog) MarkClean(ctx context.Context) error {
+	return c.submit(ctx, "mark clean", false, func(tx *bolt.Tx) (bool, error) {
+		b, err := openBuckets(tx)
+		if err != nil {
+			return false, err
+		}
+		if b.meta.Get(metaClean) != nil {
+			return false, nil
+		}
+		return true, b.meta.Put(metaClean, []byte{})
+	})
+}
+
+// TakeClean reports whether the catalog was closed clean (MarkClean) and,
+// before it returns, durably clears the mark: from here on, a crash leaves
+// the catalog unmarked. A new or recreated catalog is not clean.
+func (c *Catalog) TakeClean(ctx context.Context) (bool, error) {
+	var clean bool
+	err := c.submit(ctx, "take clean mark", false, func(tx *bolt.Tx) (bool, error) {
+		b, err := openBuckets(tx)
+		if err != nil {
+			return false, err
+		}
+		if clean = b.meta.Get(metaClean) != nil; !clean {
+			return false, nil
+		}
+		return true, b.meta.Delete(metaClean)
+	})
+	return clean, err
 }
