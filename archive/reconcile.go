@@ -225,7 +225,10 @@ func (a *Archive) restoreRecord(ctx context.Context, r storedRecord) (restored, 
 		if a.opts.Rebuild && a.idx != nil {
 			res.text = []byte{}
 			if ref, ok := m.File(FileText); ok {
-				if res.text, err = a.readVerified(ctx, ref); err != nil {
+				if res.text, err = a.readVerified(ctx, ref); errors.Is(err, ErrCorrupt) {
+					// Left unindexed: indexPending tries it again, and says so.
+					res.text = nil
+				} else if err != nil {
 					return res, fmt.Errorf("record %s: %w", m.Record, err)
 				}
 			}

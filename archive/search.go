@@ -139,7 +139,7 @@ func (a *Archive) indexPending(ctx context.Context) (int, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	next := make(chan string)
-	var done atomic.Int64
+	var done, skipped atomic.Int64
 	var workers sync.WaitGroup
 	for range indexWorkers {
 		workers.Go(func() {
@@ -147,6 +147,14 @@ func (a *Archive) indexPending(ctx context.Context) (int, error) {
 				err := a.indexRecord(ctx, RecordID(id))
 				switch {
 				case errors.Is(err, ErrNotFound): // disposed meanwhile
+					continue
+				case errors.Is(err, ErrCorrupt):
+					// One damaged text must not keep every other record out of the index.
+					// The record stays unindexed and is tried again on the next open;
+					// akte verify names the damage.
+					a.log.Error("search indexing: record skipped, its text is damaged (run akte verify)", "record", id, "err", err)
+					skipped.Add(1)
+					continue
 				case err != nil:
 					if ctx.Err() == nil {
 						err = fmt.Errorf("index %s: %w", id, err)
@@ -177,10 +185,10 @@ feed:
 		return int(done.Load()), err
 	}
 	if err := x.mark(ctx); err != nil {
-		return len(ids), err
+		return int(done.Load()), err
 	}
-	a.log.Info("search index filled", "records", len(ids), "elapsed", time.Since(start).Round(time.Millisecond))
-	return len(ids), nil
+	a.log.Info("search index filled", "records", done.Load(), "skipped", skipped.Load(), "elapsed", time.Since(start).Round(time.Millisecond))
+	return int(done.Load()), nil
 }
 
 // indexWorkers read records and their texts for indexPending at once.

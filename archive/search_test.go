@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -153,5 +154,55 @@ func TestSearchIngestAndRebuild(t *testing.T) {
 		if got := hitIDs(t, a3, q); !slices.Equal(got, before[q]) {
 			t.Errorf("%q after reindex: %v, before %v", q, got, before[q])
 		}
+	}
+}
+
+// A damaged text keeps its record out of the index, not the others: akte reindex goes on,
+// and so does every later open.
+func TestReindexSkipsDamagedText(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	a, st := archivetest.OpenDir(t, dir, archive.Options{Converter: archive.PDFA{}})
+	var damaged archive.RecordID
+	for _, p := range []struct{ family, given string }{{"Müller", "Erika"}, {"Schäfer", "Juergen"}} {
+		res, err := a.Ingest(ctx, archive.IngestRequest{Citizen: archive.CitizenID("C-" + p.given), Class: "registration",
+			Source: "portal", MediaType: archive.MediaForm, Body: bytes.NewReader(formFor(t, p.family, p.given)), Actor: archive.System})
+		if err != nil {
+			t.Fatal(err)
+		}
+		damaged = res.Record.ID
+	}
+	a.Close()
+	st.Close()
+	text := filepath.Join(dir, "store", "objects", "records", string(damaged), "v1", "text.txt")
+	if err := os.Chmod(text, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(text, []byte("Schäfer überschrieben"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for i, opts := range []archive.Options{{Rebuild: true, SearchRebuild: true}, {}} {
+		idx, _ := openIndex(t, filepath.Join(dir, "index"))
+		st, err := filestore.Open(filepath.Join(dir, "store"), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.Store, opts.Dir, opts.Converter, opts.Search = st, dir, archive.PDFA{}, idx
+		a, rep, err := archive.Open(ctx, opts)
+		if err != nil {
+			t.Fatalf("open %d with a damaged text: %v", i, err)
+		}
+		if err := a.FlushSearch(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if opts.Rebuild && (rep.Added != 2 || rep.Reindexed != 1) {
+			t.Errorf("reindex: %d added, %d indexed; want 2 and 1", rep.Added, rep.Reindexed)
+		}
+		if got := hitIDs(t, a, "Anmeldung"); len(got) != 1 || got[0] == string(damaged) {
+			t.Errorf("open %d: Anmeldung finds %v; want the undamaged record only", i, got)
+		}
+		a.Close()
+		idx.Close()
+		st.Close()
 	}
 }
