@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -15,6 +16,7 @@ import (
 
 	"akte/archive"
 	"akte/archive/archivetest"
+	"akte/archive/store"
 	"akte/archive/store/filestore"
 	"akte/search"
 	"akte/search/searchcorpus"
@@ -60,6 +62,21 @@ func BenchmarkReindex(b *testing.B) {
 		}
 	}
 
+	// What a reindex must find is what the store holds (a fill that was interrupted and resumed
+	// may hold fewer records than asked for).
+	stored := 0
+	for info, err := range store.ListKeys(ctx, st, "records/", "") {
+		if err != nil {
+			b.Fatal(err)
+		}
+		if strings.HasSuffix(info.Key, "/v1/manifest.json") {
+			stored++
+		}
+	}
+	if stored != *reindexRecords {
+		b.Logf("the store holds %d records, not %d: an earlier fill was cut short", stored, *reindexRecords)
+	}
+
 	for n := 0; b.Loop(); n++ {
 		idx, err := search.Open(filepath.Join(benchDir(b), fmt.Sprintf("index-%d", n)), nil)
 		if err != nil {
@@ -75,27 +92,27 @@ func BenchmarkReindex(b *testing.B) {
 			b.Fatal(err)
 		}
 		el := time.Since(start)
-		if rep.Added != *reindexRecords || rep.Reindexed != *reindexRecords {
-			b.Fatalf("reindex: %d records added to the catalog, %d indexed; want %d", rep.Added, rep.Reindexed, *reindexRecords)
+		if rep.Added != stored || rep.Reindexed != stored {
+			b.Fatalf("reindex: %d records added to the catalog, %d indexed; the store holds %d", rep.Added, rep.Reindexed, stored)
 		}
 		res, err := a.Search(ctx, archive.SearchRequest{Query: "bürger:" + g.Doc(0).Citizen, Role: search.Clerk})
 		if err != nil || res.Total == 0 {
 			b.Fatalf("after reindex, the first citizen's records: %v, %v", res, err)
 		}
-		b.ReportMetric(float64(*reindexRecords)/el.Seconds(), "records/s")
-		b.Logf("reindexed %d records in %v (%.0f records/s)", *reindexRecords, el.Round(time.Millisecond), float64(*reindexRecords)/el.Seconds())
+		b.ReportMetric(float64(stored)/el.Seconds(), "records/s")
+		b.Logf("reindexed %d records in %v (%.0f records/s)", stored, el.Round(time.Millisecond), float64(stored)/el.Seconds())
 		if err := a.Close(); err != nil {
 			b.Fatal(err)
 		}
-		// A restart after the reindex: Open reconciles the catalog with the store.
+		// A restart after the reindex, which closed clean: Open lists nothing.
 		opts.Rebuild = false
 		start = time.Now()
-		a, _, err = archive.Open(ctx, opts)
+		a, rep, err = archive.Open(ctx, opts)
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.ReportMetric(time.Since(start).Seconds(), "reopen-s")
-		b.Logf("reopened (reconciled) in %v", time.Since(start).Round(time.Millisecond))
+		b.Logf("reopened in %v (reconciliation skipped: %v)", time.Since(start).Round(time.Millisecond), rep.Skipped)
 		if err := a.Close(); err != nil {
 			b.Fatal(err)
 		}
@@ -117,9 +134,11 @@ func fillReindex(b *testing.B, opts archive.Options, conv *corpusText, g *search
 	if err != nil {
 		b.Fatal(err)
 	}
+	// A resumed fill starts again from the first document: ingests run 64 at a time, so
+	// documents before the catalog's count may be missing, and a retry of one already stored
+	// is answered from the catalog.
 	start := time.Now()
 	var next atomic.Int64
-	next.Store(int64(have))
 	var wg sync.WaitGroup
 	var once sync.Once
 	for range 64 { // ingest is bound by the store's syncs: more clients, bigger group commits
