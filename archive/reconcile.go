@@ -7,8 +7,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"akte/archive/audit"
 	"akte/archive/catalog"
@@ -57,51 +58,40 @@ func (a *Archive) Reconcile(ctx context.Context) (ReconcileReport, error) {
 	if err := a.reconcileEvents(ctx, &rep); err != nil {
 		return rep, fmt.Errorf("reconcile: %w", err)
 	}
-	ctx, cancel := context.WithCancelCause(ctx)
+	ctx, cancel := context.WithCancelCause(ctx) // the catalog's writes below stop the reads
 	defer cancel(nil)
-	work := make(chan storedRecord, 4*reconcileWorkers)
 	found := make(chan restored, 4*reconcileWorkers)
 
 	// The listing: orphans and the number of manifests are known from the
-	// keys alone.
+	// keys alone; the manifests are read reconcileWorkers at a time.
 	var scan error
 	go func() {
-		defer close(work)
-		scan = a.scanRecords(ctx, func(r storedRecord) error {
+		defer close(found)
+		g, gctx := errgroup.WithContext(ctx)
+		g.SetLimit(reconcileWorkers)
+		scan = a.scanRecords(gctx, func(r storedRecord) error {
 			rep.Orphans = append(rep.Orphans, r.orphans...)
 			rep.Manifests += len(r.versions)
 			if len(r.versions) == 0 {
 				return nil
 			}
-			select {
-			case work <- r:
-				return nil
-			case <-ctx.Done():
-				return context.Cause(ctx)
-			}
-		})
-	}()
-	var workers sync.WaitGroup
-	for range reconcileWorkers {
-		workers.Go(func() {
-			for r := range work {
-				res, err := a.restoreRecord(ctx, r)
-				if err != nil {
-					cancel(err)
-					continue // drain, so the listing ends
+			g.Go(func() error {
+				res, err := a.restoreRecord(gctx, r)
+				if err != nil || res.entry == nil && len(res.broken) == 0 {
+					return err
 				}
-				if res.entry != nil || len(res.broken) > 0 {
-					select {
-					case found <- res:
-					case <-ctx.Done():
-					}
+				select {
+				case found <- res:
+					return nil
+				case <-gctx.Done():
+					return gctx.Err()
 				}
-			}
+			})
+			return gctx.Err()
 		})
-	}
-	go func() {
-		workers.Wait()
-		close(found)
+		if err := g.Wait(); err != nil {
+			scan = err // a read's error, which ended the listing
+		}
 	}()
 
 	var batch []catalog.Entry
@@ -223,14 +213,10 @@ func (a *Archive) restoreRecord(ctx context.Context, r storedRecord) (restored, 
 		}
 		res.entry, res.manifest = &ne, m
 		if a.opts.Rebuild && a.idx != nil {
-			res.text = []byte{}
-			if ref, ok := m.File(FileText); ok {
-				if res.text, err = a.readVerified(ctx, ref); errors.Is(err, ErrCorrupt) {
-					// Left unindexed: indexPending tries it again, and says so.
-					res.text = nil
-				} else if err != nil {
-					return res, fmt.Errorf("record %s: %w", m.Record, err)
-				}
+			if res.text, err = a.textOf(ctx, m); errors.Is(err, ErrCorrupt) {
+				res.text = nil // left unindexed: indexPending tries it again, and says so
+			} else if err != nil {
+				return res, fmt.Errorf("record %s: %w", m.Record, err)
 			}
 		}
 		break

@@ -52,8 +52,8 @@ func BenchmarkReindex(b *testing.B) {
 	conv := &corpusText{}
 	opts := archive.Options{Store: st, Dir: dir, Converter: conv}
 	g := searchcorpus.New(searchcorpus.Options{Seed: 1, Docs: *reindexRecords})
-	// A kept store says it is full with a marker: opening the archive reconciles it with the
-	// store, a listing of the whole bucket (minutes at 1,000,000 records).
+	// A kept store says it is full with a marker, so a later run does not go through the
+	// fill's million idempotent retries.
 	filled := filepath.Join(dir, "filled")
 	if _, err := os.Stat(filled); err != nil {
 		fillReindex(b, opts, conv, g)

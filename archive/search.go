@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"akte/archive/catalog"
 	"akte/search"
 )
@@ -136,52 +138,41 @@ func (a *Archive) indexPending(ctx context.Context) (int, error) {
 	}
 	x.rebuilding.Store(true)
 	start := time.Now()
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	next := make(chan string)
 	var done, skipped atomic.Int64
-	var workers sync.WaitGroup
-	for range indexWorkers {
-		workers.Go(func() {
-			for id := range next {
-				err := a.indexRecord(ctx, RecordID(id))
-				switch {
-				case errors.Is(err, ErrNotFound): // disposed meanwhile
-					continue
-				case errors.Is(err, ErrCorrupt):
-					// One damaged text must not keep every other record out of the index.
-					// The record stays unindexed and is tried again on the next open;
-					// akte verify names the damage.
-					a.log.Error("search indexing: record skipped, its text is damaged (run akte verify)", "record", id, "err", err)
-					skipped.Add(1)
-					continue
-				case err != nil:
-					if ctx.Err() == nil {
-						err = fmt.Errorf("index %s: %w", id, err)
-					}
-					cancel(err)
-					continue
-				}
-				if n := done.Add(1); n%10000 == 0 {
-					if err := x.mark(ctx); err != nil {
-						cancel(err)
-					}
-					a.log.Info("search indexing", "records", n, "of", len(ids), "elapsed", time.Since(start).Round(time.Second))
-				}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(indexWorkers)
+	for _, id := range ids {
+		if gctx.Err() != nil {
+			break
+		}
+		g.Go(func() error {
+			err := a.indexRecord(gctx, RecordID(id))
+			switch {
+			case errors.Is(err, ErrNotFound): // disposed meanwhile
+				return nil
+			case errors.Is(err, ErrCorrupt):
+				// One damaged text must not keep every other record out of the index.
+				// The record stays unindexed and is tried again on the next open;
+				// akte verify names the damage.
+				a.log.Error("search indexing: record skipped, its text is damaged (run akte verify)", "record", id, "err", err)
+				skipped.Add(1)
+				return nil
+			case err != nil:
+				return fmt.Errorf("index %s: %w", id, err)
 			}
+			if n := done.Add(1); n%10000 == 0 {
+				if err := x.mark(gctx); err != nil {
+					return err
+				}
+				a.log.Info("search indexing", "records", n, "of", len(ids), "elapsed", time.Since(start).Round(time.Second))
+			}
+			return nil
 		})
 	}
-feed:
-	for _, id := range ids {
-		select {
-		case next <- id:
-		case <-ctx.Done():
-			break feed
-		}
+	if err := g.Wait(); err != nil {
+		return int(done.Load()), err
 	}
-	close(next)
-	workers.Wait()
-	if err := context.Cause(ctx); err != nil {
+	if err := ctx.Err(); err != nil {
 		return int(done.Load()), err
 	}
 	if err := x.mark(ctx); err != nil {
@@ -200,13 +191,20 @@ func (a *Archive) indexRecord(ctx context.Context, id RecordID) error {
 	if err != nil {
 		return err
 	}
-	var text []byte
-	if ref, ok := rec.Manifest.File(FileText); ok {
-		if text, err = a.readVerified(ctx, ref); err != nil {
-			return err
-		}
+	text, err := a.textOf(ctx, rec.Manifest)
+	if err != nil {
+		return err
 	}
 	return a.idx.put(ctx, rec.Manifest, rec.Status, string(text))
+}
+
+// textOf reads and checks a version's stored text (none: empty).
+func (a *Archive) textOf(ctx context.Context, m *Manifest) ([]byte, error) {
+	ref, ok := m.File(FileText)
+	if !ok {
+		return []byte{}, nil
+	}
+	return a.readVerified(ctx, ref)
 }
 
 // Search answers a clerk's query. Query syntax errors are ErrInvalid

@@ -512,32 +512,31 @@ func (c *Catalog) Reset(ctx context.Context) error {
 // is closed: its owner knows of no store write it has not followed. The
 // next TakeClean reports it.
 func (c *Catalog) MarkClean(ctx context.Context) error {
-	return c.submit(ctx, "mark clean", false, func(tx *bolt.Tx) (bool, error) {
-		b, err := openBuckets(tx)
-		if err != nil {
-			return false, err
-		}
-		if b.meta.Get(metaClean) != nil {
-			return false, nil
-		}
-		return true, b.meta.Put(metaClean, []byte{})
-	})
+	_, err := c.swapClean(ctx, "mark clean", true)
+	return err
 }
 
 // TakeClean reports whether the catalog was closed clean (MarkClean) and,
 // before it returns, durably clears the mark: from here on, a crash leaves
 // the catalog unmarked. A new or recreated catalog is not clean.
 func (c *Catalog) TakeClean(ctx context.Context) (bool, error) {
-	var clean bool
-	err := c.submit(ctx, "take clean mark", false, func(tx *bolt.Tx) (bool, error) {
+	return c.swapClean(ctx, "take clean mark", false)
+}
+
+// swapClean sets the clean mark to on, committed, and reports what it was.
+func (c *Catalog) swapClean(ctx context.Context, op string, on bool) (was bool, err error) {
+	err = c.submit(ctx, op, false, func(tx *bolt.Tx) (bool, error) {
 		b, err := openBuckets(tx)
 		if err != nil {
 			return false, err
 		}
-		if clean = b.meta.Get(metaClean) != nil; !clean {
+		if was = b.meta.Get(metaClean) != nil; was == on {
 			return false, nil
+		}
+		if on {
+			return true, b.meta.Put(metaClean, []byte{})
 		}
 		return true, b.meta.Delete(metaClean)
 	})
-	return clean, err
+	return was, err
 }
