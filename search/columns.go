@@ -93,8 +93,7 @@ func (ix *Index) Warm(ctx context.Context) error {
 	if sc == nil {
 		return nil
 	}
-	stop := func(term string) bool { return len(ix.german.Analyze([]byte(term))) == 0 }
-	if err := ix.impacts.warm(ctx, r.(*scorch.IndexSnapshot), stop); err != nil {
+	if err := ix.impacts.warm(ctx, r.(*scorch.IndexSnapshot)); err != nil {
 		return err
 	}
 	for _, col := range sc.all {

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -23,8 +24,8 @@ import (
 // by scoring every one: collect stops after Options.ScanLimit, 5 ms and more per search at a
 // million documents, and then the page is only the best of the first 10,000 in index order.
 //
-// Impact lists answer the common searches — words, each matched in its fields, with filters,
-// ranked by relevance, without facets — by looking at the best documents only. Under TF-IDF a
+// Impact lists answer the common searches — words and phrases, each matched in its fields,
+// with filters, ranked by relevance, without facets — by looking at the best documents only. Under TF-IDF a
 // word's score in a document is √freq · norm (its impact, known from the document alone) times
 // a factor the same for all documents of one search. Each segment's postings of a term in a
 // field are kept sorted by impact (the best maxImpacts of them, and a bound on the rest), with
@@ -36,6 +37,13 @@ import (
 // exact total come from the sets, as bitmaps. Scores, order and total are those of Bleve's own
 // search with no scan limit (TestImpactsAgree); when the lists cannot decide — a truncated list
 // runs out, or too many documents tie — the search runs as before.
+//
+// A phrase is its words in the exact field (and its pairs in the names), and its word order is
+// checked on the stored text (phrase.go) only for the candidates that would make the page,
+// when the walk would stop: those that fail leave, and the walk goes on. Where the walk is slow
+// to decide — frequent words that rarely meet at the top of their lists — it completes the
+// scores of what it meets from the impacts of all documents of a list (allImpacts, read once
+// per list), and a search of up to maxScoreAll matches scores them all that way.
 
 // maxImpacts is how many documents of a term, field and segment a list keeps by impact (a
 // variable for tests).
@@ -49,21 +57,40 @@ var topAnswered, primedLists atomic.Int64
 const (
 	maxTopWords = 8     // words of a search the impact lists answer
 	maxTopSteps = 20000 // steps (an entry of each list of a segment) before a search gives up
-	// A search with at most this many matches scores them all instead of walking the lists:
-	// a few matches (a citizen's file searched for a frequent word) lie deep in the lists.
-	maxScoreAll   = 512
-	impactsBudget = 256 << 20 // bytes of lists kept
+	// Bytes of lists kept. Warm fills them; the lists of stop words (phrases) and the impacts
+	// read whole (allImpacts) push out those not in use.
+	impactsBudget = 512 << 20
 )
+
+// A search with at most maxScoreAll matches scores them all instead of walking the lists, from
+// the impacts of all their documents (allImpacts; half a microsecond a match at a million
+// documents): a few matches (a citizen's file searched for a frequent word) lie deep in the
+// lists, and the matches of several frequent words, or of a phrase and a word, in none of
+// their tops. (A variable for tests.)
+var maxScoreAll = 16384
+
+// eagerAfter is how many steps the walk takes before it completes the scores of what it meets
+// (beEager; a variable for tests).
+var eagerAfter = 256
 
 // useImpacts can be switched off by tests, to compare with Bleve's search.
 var useImpacts = true
 
-// topQuery is a search in the form impact lists answer: words that must all match (each its
-// clauses, one per field, as in its Bleve disjunction), words that must not, and filters.
+// topQuery is a search in the form impact lists answer: words and phrases that must all
+// match, those that must not (a document holding any branch of one is out), filters, and the
+// phrases whose word order a match must pass (phrase.go).
 type topQuery struct {
-	words, excluded [][]clause
-	filter          *topFilter
+	groups, excluded []group
+	filter           *topFilter
+	checks           []phraseCheck
 }
+
+// group is a word or phrase as its Bleve query scores it: a disjunction of branches, each a
+// conjunction of clauses. A document matches it where it holds every clause of a branch, and
+// scores the sum of the clauses of the branches it matches, times coord, the share of the
+// branches they are. A word's branches are its fields, one clause each; a phrase has two, the
+// pairs of its words in the names and its words in the exact field (termBuilder.build).
+type group [][]clause
 
 // topFilter is a search's filters: each of anyOf must match one of its values, no hidden
 // status may, and the date lies in [from, to) (either zero: open). years are the index's
@@ -112,7 +139,29 @@ type impactList struct {
 	byDoc []uint64      // document << 32 | position in doc, by document
 	size  int           // bytes, for the budget
 	elem  *list.Element // in the cache's order of use
+	// The impacts of all the documents, read when a search first needs many outside the best
+	// (see complete).
+	fullMu sync.Mutex
+	full   atomic.Pointer[allImpacts]
 }
+
+// allImpacts are the impacts of all documents of a list, as freq << 32 | the norm's bits, in
+// document order; a document's place among them is its rank in the list, counted from a
+// bitset of the segment's documents and the count before each word of it.
+type allImpacts struct {
+	imp   []uint64
+	words []uint64
+	cum   []uint32
+}
+
+// at returns the impact of doc, which the list holds.
+func (a *allImpacts) at(doc uint32) float64 {
+	w := doc >> 6
+	e := a.imp[a.cum[w]+uint32(bits.OnesCount64(a.words[w]&(1<<(doc&63)-1)))]
+	return impactOf(uint32(e>>32), math.Float32frombits(uint32(e)))
+}
+
+func (a *allImpacts) size() int { return 8*len(a.imp) + 8*len(a.words) + 4*len(a.cum) }
 
 func (l *impactList) impact(i int) float64 { return impactOf(l.freq[i], l.norm[i]) }
 
@@ -282,6 +331,68 @@ func (l *impactList) build(seg segment.Segment, field, term string) error {
 	return nil
 }
 
+// fullOf returns the impacts of all documents of l, the list of term in field of ss, reading
+// them on first use: the postings of a frequent word hold hundreds of thousands of
+// documents, and zap finds a posting's frequency by reading all before it, which had cost a
+// search of "der Antrag" 8 ms for every page.
+func (c *impacts) fullOf(l *impactList, ss *scorch.SegmentSnapshot, field, term string) (*allImpacts, error) {
+	if a := l.full.Load(); a != nil {
+		return a, nil
+	}
+	l.fullMu.Lock()
+	defer l.fullMu.Unlock()
+	if a := l.full.Load(); a != nil {
+		return a, nil
+	}
+	a, err := readImpacts(ss.Segment(), field, term, l.all.GetCardinality())
+	if err != nil {
+		return nil, err
+	}
+	l.full.Store(a)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.lists[impactKey{ss.Id(), field, term}] == l { // still cached: count it
+		l.size += a.size()
+		c.bytes += a.size()
+	}
+	return a, nil
+}
+
+// readImpacts reads the frequency and norm of each posting of term in field of seg, n of them.
+func readImpacts(seg segment.Segment, field, term string, n uint64) (*allImpacts, error) {
+	pl, err := postings(seg, field, term)
+	if err != nil {
+		return nil, fmt.Errorf("search: impact list: %w", err)
+	}
+	words := (seg.Count() + 63) / 64
+	a := &allImpacts{imp: make([]uint64, 0, n), words: make([]uint64, words), cum: make([]uint32, words)}
+	it := pl.Iterator(true, true, false, nil)
+	for {
+		p, err := it.Next()
+		if err != nil {
+			return nil, fmt.Errorf("search: impact list: %w", err)
+		}
+		if p == nil {
+			break
+		}
+		d := p.Number()
+		if d >= seg.Count() {
+			return nil, fmt.Errorf("search: impact list of %s:%s: document %d of %d", field, term, d, seg.Count())
+		}
+		a.words[d>>6] |= 1 << (d & 63)
+		a.imp = append(a.imp, p.Frequency()<<32|uint64(math.Float32bits(float32(p.Norm()))))
+	}
+	if uint64(len(a.imp)) != n {
+		return nil, fmt.Errorf("search: impact list of %s:%s has %d postings, not %d", field, term, len(a.imp), n)
+	}
+	var sum uint32
+	for w, x := range a.words {
+		a.cum[w] = sum
+		sum += uint32(bits.OnesCount64(x))
+	}
+	return a, nil
+}
+
 // postings returns the postings list of term in field of seg.
 func postings(seg segment.Segment, field, term string) (segment.PostingsList, error) {
 	dict, err := seg.Dictionary(field)
@@ -379,27 +490,34 @@ type segWalk struct {
 }
 
 // bound sets w.ub. A document not met yet can only be in lists still open — those with
-// entries left, or cut short — so a word adds at most the heads of its open lists, times the
-// share of its clauses they are (coord): once the list of "mahnungen" is walked to its end,
-// the documents left of "mahnung" count half. A word whose lists are all walked to their end
-// has no documents left: nothing unmet can match.
+// entries left, or cut short — so it can only match a branch whose lists are all open, and a
+// group adds at most the heads of those branches' lists, times the share of its branches
+// they are (coord): once the list of "mahnungen" is walked to its end, the documents left of
+// "mahnung" count half. A group with no branch open has no documents left: nothing unmet can
+// match.
 func (t *topRun) bound(w *segWalk) {
 	w.ub = 0
-	for word := range t.q.words {
+	for g := range len(t.gfirst) - 1 {
 		var sum float64
 		open := 0
-		for j := t.first[word]; j < t.first[word+1]; j++ {
-			cu := w.cur[j]
-			if cu.pos < len(cu.l.doc) || cu.l.rest > 0 {
-				sum += cu.head()
-				open++
+	branches:
+		for b := t.gfirst[g]; b < t.gfirst[g+1]; b++ {
+			var s float64
+			for j := t.cfirst[b]; j < t.cfirst[b+1]; j++ {
+				cu := w.cur[j]
+				if cu.pos == len(cu.l.doc) && cu.l.rest == 0 {
+					continue branches
+				}
+				s += cu.head()
 			}
+			sum += s
+			open++
 		}
 		if open == 0 {
 			w.ub = 0
 			return
 		}
-		w.ub += sum * float64(open) / float64(t.first[word+1]-t.first[word])
+		w.ub += sum * float64(open) / float64(t.gfirst[g+1]-t.gfirst[g])
 	}
 }
 
@@ -414,19 +532,32 @@ type candidate struct {
 	unknown uint64    // of those, the ones whose contribution is not known yet
 	part    []float64 // per clause: its contribution, where known
 	lo, hi  float64
+	inBest  bool // in topRun.best
+	checked bool // its phrases have been checked, and it passed
+	failed  bool // it failed them: it does not match
 }
 
 // topRun is one top search under way.
 type topRun struct {
 	q       *topQuery
+	cache   *impacts
 	segs    []*topSeg
-	clauses []clause
-	first   []int // word → its first clause; word w has clauses first[w]..first[w+1]-1
-	c       []float64
-	met     map[uint64]bool     // global document numbers met, matching or not
-	cands   []*candidate        // the matching ones
-	best    *heapOf[*candidate] // the want candidates best by lo (ties by index order), worst on top
-	want    int
+	clauses []clause // of all groups, branch by branch
+	// Group g has branches gfirst[g]..gfirst[g+1]-1, branch b clauses cfirst[b]..cfirst[b+1]-1
+	// (and in mask, as bits).
+	gfirst, cfirst []int
+	mask           []uint64
+	c              []float64
+	met            map[uint64]bool     // global document numbers met, matching or not
+	cands          []*candidate        // the matching ones
+	best           *heapOf[*candidate] // the want candidates best by lo (ties by index order), worst on top
+	want           int
+	// phrases checks the candidates' phrases, passed counts those that passed.
+	phrases *phraseChecker
+	passed  int
+	whole   bool // every match was met (and checked)
+	eager   bool // scores are completed as candidates are met (beEager)
+	total   int
 }
 
 // topSearch answers p.top from the impact lists; ok is false if they cannot decide, and the
@@ -439,13 +570,8 @@ func (ix *Index) topSearch(ctx context.Context, r index.IndexReader, p *plan, re
 	if !isSnap {
 		return nil, false, nil
 	}
-	t := &topRun{q: p.top, met: map[uint64]bool{}}
-	for _, cs := range p.top.words {
-		t.first = append(t.first, len(t.clauses))
-		t.clauses = append(t.clauses, cs...)
-	}
-	t.first = append(t.first, len(t.clauses))
-	if len(t.clauses) > 64 {
+	t := &topRun{q: p.top, cache: ix.impacts, met: map[uint64]bool{}}
+	if !t.layout() {
 		return nil, false, nil
 	}
 	ix.impacts.prime(snap)
@@ -463,11 +589,30 @@ func (ix *Index) topSearch(ctx context.Context, r index.IndexReader, p *plan, re
 	t.best = &heapOf[*candidate]{less: func(a, b *candidate) bool {
 		return a.lo < b.lo || a.lo == b.lo && a.num > b.num
 	}}
+	var phrases *phraseChecker
+	if len(p.top.checks) > 0 {
+		if phrases, err = newPhraseChecker(ix, r, p.top.checks); err != nil {
+			return nil, false, err
+		}
+	}
 	var page []*candidate
 	if total <= maxScoreAll {
-		page, err = t.scoreAll()
+		// With phrases, as collect checks them: all of a few candidates, the total then
+		// exact; of more, the best until the page is full.
+		var every bool
+		page, every, ok, err = t.scoreAll(phrases, total <= 4*want+32)
+		if phrases != nil {
+			out.Total, out.Capped = t.passed, !every
+		}
 	} else {
+		t.phrases = phrases
 		page, ok, err = t.walk(ctx)
+		if err == nil && ok && phrases != nil {
+			// Unless the walk met every match, only the page's contenders were checked: the
+			// total counts those that passed.
+			page, _, ok, err = t.verify(phrases, page, want, t.whole)
+			out.Total, out.Capped = t.passed, !t.whole
+		}
 	}
 	if err != nil || !ok {
 		return nil, ok, err
@@ -483,6 +628,36 @@ func (ix *Index) topSearch(ctx context.Context, r index.IndexReader, p *plan, re
 	}
 	topAnswered.Add(1)
 	return out, true, nil
+}
+
+// layout lays the groups' branches and clauses out in t; false if they do not fit the
+// candidates' masks.
+func (t *topRun) layout() bool {
+	for _, g := range t.q.groups {
+		if len(g) == 0 {
+			return false
+		}
+		t.gfirst = append(t.gfirst, len(t.cfirst))
+		for _, b := range g {
+			if len(b) == 0 {
+				return false
+			}
+			t.cfirst = append(t.cfirst, len(t.clauses))
+			t.clauses = append(t.clauses, b...)
+		}
+	}
+	t.gfirst = append(t.gfirst, len(t.cfirst))
+	t.cfirst = append(t.cfirst, len(t.clauses))
+	if len(t.clauses) > 64 {
+		return false
+	}
+	t.mask = make([]uint64, len(t.cfirst)-1)
+	for b := range t.mask {
+		for j := t.cfirst[b]; j < t.cfirst[b+1]; j++ {
+			t.mask[b] |= 1 << j
+		}
+	}
+	return true
 }
 
 // prepare fetches the lists, weighs the clauses as Bleve would, and finds each segment's
@@ -506,29 +681,18 @@ func (t *topRun) prepare(ix *Index, snap *scorch.IndexSnapshot) (total int, ok b
 		ts := &topSeg{ss: ss, start: start}
 		start += seg.Count()
 		del := ss.Deleted()
-		var words *roaring.Bitmap
-		for w := range t.q.words {
-			any := roaring.New()
-			for j := t.first[w]; j < t.first[w+1]; j++ {
-				c := t.clauses[j]
-				l, err := ix.impacts.list(ss, c.field, c.term)
-				if err != nil {
-					return 0, false, err
-				}
-				ts.lists = append(ts.lists, l)
-				df[j] += l.all.GetCardinality()
-				if del != nil {
-					df[j] -= l.all.AndCardinality(del)
-				}
-				any.Or(l.all)
+		for j, c := range t.clauses {
+			l, err := ix.impacts.list(ss, c.field, c.term)
+			if err != nil {
+				return 0, false, err
 			}
-			if words == nil {
-				words = any
-			} else {
-				words.And(any)
+			ts.lists = append(ts.lists, l)
+			df[j] += l.all.GetCardinality()
+			if del != nil {
+				df[j] -= l.all.AndCardinality(del)
 			}
 		}
-		m, partial, err := t.filter(ix, ss, live, words, del)
+		m, partial, err := t.filter(ix, ss, live, t.matching(ts), del)
 		if err != nil {
 			return 0, false, fmt.Errorf("search: %w", err)
 		}
@@ -566,8 +730,45 @@ func (t *topRun) prepare(ix *Index, snap *scorch.IndexSnapshot) (total int, ok b
 	return total, true, nil
 }
 
+// matching returns the documents of ts that match every group, in a bitmap of its own. The
+// lists' sets are shared, and only combined where a group needs it.
+func (t *topRun) matching(ts *topSeg) *roaring.Bitmap {
+	groups := make([]*roaring.Bitmap, len(t.gfirst)-1)
+	for g := range groups {
+		branches := make([]*roaring.Bitmap, 0, t.gfirst[g+1]-t.gfirst[g])
+		for b := t.gfirst[g]; b < t.gfirst[g+1]; b++ {
+			all := make([]*roaring.Bitmap, 0, t.cfirst[b+1]-t.cfirst[b])
+			for _, l := range ts.lists[t.cfirst[b]:t.cfirst[b+1]] {
+				all = append(all, l.all)
+			}
+			branches = append(branches, and(all))
+		}
+		groups[g] = or(branches)
+	}
+	if len(groups) == 1 {
+		return groups[0].Clone()
+	}
+	return roaring.FastAnd(groups...)
+}
+
+// and and or combine bitmaps, one standing for itself.
+func and(bms []*roaring.Bitmap) *roaring.Bitmap {
+	if len(bms) == 1 {
+		return bms[0]
+	}
+	return roaring.FastAnd(bms...)
+}
+
+func or(bms []*roaring.Bitmap) *roaring.Bitmap {
+	if len(bms) == 1 {
+		return bms[0]
+	}
+	return roaring.FastOr(bms...)
+}
+
 // filter returns the documents of ts that hold all words, pass the filters and are not
 // deleted, and of them those whose date is to be checked (in a year the date bounds cut).
+// words becomes the result.
 func (t *topRun) filter(ix *Index, ss *scorch.SegmentSnapshot, live []*scorch.SegmentSnapshot, words, del *roaring.Bitmap) (m, partial *roaring.Bitmap, err error) {
 	seg := ss.Segment()
 	m = words
@@ -595,9 +796,9 @@ func (t *topRun) filter(ix *Index, ss *scorch.SegmentSnapshot, live []*scorch.Se
 			not = append(not, bm)
 		}
 	}
-	for _, cs := range t.q.excluded {
-		for _, c := range cs {
-			bm, err := termBitmap(seg, c.field, c.term)
+	for _, g := range t.q.excluded {
+		for _, b := range g {
+			bm, err := branchBitmap(seg, b)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -627,6 +828,20 @@ func (t *topRun) filter(ix *Index, ss *scorch.SegmentSnapshot, live []*scorch.Se
 		}
 	}
 	return m, partial, nil
+}
+
+// branchBitmap returns the documents of seg holding all clauses of b, nil if none; like
+// termBitmap's, it must not be changed or kept past the search.
+func branchBitmap(seg segment.Segment, b []clause) (*roaring.Bitmap, error) {
+	all := make([]*roaring.Bitmap, len(b))
+	for i, c := range b {
+		bm, err := termBitmap(seg, c.field, c.term)
+		if err != nil || bm == nil {
+			return nil, err
+		}
+		all[i] = bm
+	}
+	return and(all), nil
 }
 
 func yearStart(y int) time.Time { return time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC) }
@@ -670,8 +885,29 @@ func (t *topRun) walk(ctx context.Context) ([]*candidate, bool, error) {
 		if steps%64 == 0 && ctx.Err() != nil {
 			return nil, false, ctx.Err()
 		}
+		if steps == eagerAfter {
+			if err := t.beEager(); err != nil {
+				return nil, false, err
+			}
+		}
 		if t.best.Len() == t.want && !t.blocked(h.items) && !t.blocked(stuck) {
-			page := t.contenders()
+			passed, err := t.checkBest()
+			if err != nil {
+				return nil, false, err
+			}
+			if passed {
+				page := t.contenders()
+				return page, true, t.resolve(page)
+			}
+			if t.phrases.exhausted() {
+				return nil, false, nil
+			}
+			continue // the best filled again from the candidates met
+		}
+		if h.Len() == 0 && len(stuck) == 0 && t.phrases != nil {
+			// Every match was met, and fewer than want hold the phrases: these are all.
+			t.whole = true
+			page := slices.DeleteFunc(t.cands, func(c *candidate) bool { return c.failed })
 			return page, true, t.resolve(page)
 		}
 		if h.Len() == 0 || steps > maxTopSteps {
@@ -681,7 +917,9 @@ func (t *topRun) walk(ctx context.Context) ([]*candidate, bool, error) {
 		moved := false
 		for j, cu := range w.cur {
 			if cu.pos < len(cu.l.doc) {
-				t.meet(w.s, cu.l.doc[cu.pos], j, cu.pos)
+				if err := t.meet(w.s, cu.l.doc[cu.pos], j, cu.pos); err != nil {
+					return nil, false, err
+				}
 				cu.pos++
 				moved = true
 			}
@@ -698,16 +936,94 @@ func (t *topRun) walk(ctx context.Context) ([]*candidate, bool, error) {
 	}
 }
 
-// scoreAll takes every match into the candidates and completes their scores, best first.
-// Each clause's postings are read once per segment with matches, up to its last match.
-func (t *topRun) scoreAll() ([]*candidate, error) {
+// scoreAll scores every match and returns the want best, best first. With phrases it checks
+// them best first until want pass, or, with all, every one; every reports whether all
+// matches were checked, and ok is false if the search may check no more.
+func (t *topRun) scoreAll(pc *phraseChecker, all bool) (page []*candidate, every, ok bool, err error) {
+	var cands []candidate
 	for s, ts := range t.segs {
+		if ts.match.IsEmpty() {
+			continue
+		}
+		// The lists cut short answer from all their impacts, the others from their own.
+		full := make([]*allImpacts, len(ts.lists))
+		for j, l := range ts.lists {
+			if l.rest > 0 {
+				if full[j], err = t.cache.fullOf(l, ts.ss, t.clauses[j].field, t.clauses[j].term); err != nil {
+					return nil, false, false, err
+				}
+			}
+		}
 		it := ts.match.Iterator()
 		for it.HasNext() {
-			t.meet(s, it.Next(), -1, -1)
+			doc := it.Next()
+			if t.matches(s, doc) {
+				cands = append(cands, candidate{seg: s, doc: doc, num: ts.start + uint64(doc), lo: t.score(ts, full, doc)})
+			}
 		}
 	}
-	return t.cands, t.resolve(t.cands)
+	// Best first, taken one by one: only those up to the page are sorted.
+	h := &heapOf[*candidate]{items: make([]*candidate, len(cands)), less: func(a, b *candidate) bool {
+		return a.lo > b.lo || a.lo == b.lo && a.num < b.num
+	}}
+	for i := range cands {
+		cands[i].hi = cands[i].lo
+		h.items[i] = &cands[i]
+	}
+	heap.Init(h)
+	for h.Len() > 0 && (len(page) < t.want || all && pc != nil) {
+		c := heap.Pop(h).(*candidate)
+		if pc != nil {
+			if pc.exhausted() {
+				return nil, false, false, nil
+			}
+			t.phrases = pc
+			if ok, err := t.check(c); err != nil || !ok {
+				if err != nil {
+					return nil, false, false, err
+				}
+				continue
+			}
+		}
+		if len(page) < t.want {
+			page = append(page, c)
+		}
+	}
+	return page, h.Len() == 0, true, nil
+}
+
+// score is the score of doc, a match of ts, as bounds sums it; full holds the impacts of
+// the lists cut short.
+func (t *topRun) score(ts *topSeg, full []*allImpacts, doc uint32) float64 {
+	has := func(j int) bool {
+		if f := full[j]; f != nil {
+			return f.words[doc>>6]&(1<<(doc&63)) != 0
+		}
+		return ts.lists[j].find(doc) >= 0
+	}
+	var score float64
+	for g := range len(t.gfirst) - 1 {
+		var l float64
+		n := 0
+	branches:
+		for b := t.gfirst[g]; b < t.gfirst[g+1]; b++ {
+			for j := t.cfirst[b]; j < t.cfirst[b+1]; j++ {
+				if !has(j) {
+					continue branches
+				}
+			}
+			n++
+			for j := t.cfirst[b]; j < t.cfirst[b+1]; j++ {
+				if f := full[j]; f != nil {
+					l += f.at(doc) * t.c[j]
+				} else {
+					l += ts.lists[j].impact(ts.lists[j].find(doc)) * t.c[j]
+				}
+			}
+		}
+		score += l * (float64(n) / float64(t.gfirst[g+1]-t.gfirst[g]))
+	}
+	return score
 }
 
 // blocked reports whether a document not met in one of ws could still beat the worst of the
@@ -737,15 +1053,15 @@ func (t *topRun) blocked(ws []*segWalk) bool {
 
 // meet takes doc of segment s, at position pos of clause j's list (j < 0: found in none of
 // them), into the candidates.
-func (t *topRun) meet(s int, doc uint32, j, pos int) {
+func (t *topRun) meet(s int, doc uint32, j, pos int) error {
 	ts := t.segs[s]
 	num := ts.start + uint64(doc)
 	if t.met[num] {
-		return
+		return nil
 	}
 	t.met[num] = true
 	if !t.matches(s, doc) {
-		return
+		return nil
 	}
 	c := &candidate{seg: s, doc: doc, num: num, part: make([]float64, len(t.clauses))}
 	for k, l := range ts.lists {
@@ -764,35 +1080,146 @@ func (t *topRun) meet(s int, doc uint32, j, pos int) {
 		c.part[k] = l.impact(i) * t.c[k]
 	}
 	c.lo, c.hi = t.bounds(c)
+	if t.eager {
+		if err := t.complete(c); err != nil {
+			return err
+		}
+	}
 	t.cands = append(t.cands, c)
+	t.join(c)
+	return nil
+}
+
+// beEager completes the scores of the candidates met, and from now on of each as it is met.
+// A search of several frequent words, or a phrase of them, meets most of its matches in some
+// lists and not others; known from below only, their scores rose too slowly for the walk to
+// decide (the threshold algorithm's random access, where the walk had been without).
+func (t *topRun) beEager() error {
+	t.eager = true
+	for _, c := range t.cands {
+		if err := t.complete(c); err != nil {
+			return err
+		}
+	}
+	// The best by the complete scores.
+	t.best.items = t.best.items[:0]
+	for _, c := range t.cands {
+		c.inBest = false
+		if !c.failed {
+			t.join(c)
+		}
+	}
+	return nil
+}
+
+// join takes c into the best if it is better than the worst of them.
+func (t *topRun) join(c *candidate) {
 	switch {
 	case t.best.Len() < t.want:
 		heap.Push(t.best, c)
 	case t.best.less(t.best.items[0], c):
+		t.best.items[0].inBest = false
 		t.best.items[0] = c
 		heap.Fix(t.best, 0)
+	default:
+		return
 	}
+	c.inBest = true
+}
+
+// checkBest checks the phrases of the best candidates not checked yet, and reports whether
+// all passed. Those that fail leave the candidates, and the best is filled again from the
+// others met. Checking the best only when they would decide the page checks few: a
+// phrase's words are frequent, and most of the documents holding them are not on the page.
+func (t *topRun) checkBest() (bool, error) {
+	if t.phrases == nil {
+		return true, nil
+	}
+	passed := true
+	for _, c := range t.best.items {
+		if c.checked {
+			continue
+		}
+		ok, err := t.check(c)
+		if err != nil {
+			return false, err
+		}
+		if !ok {
+			c.failed, c.inBest, passed = true, false, false
+		}
+	}
+	if passed {
+		return true, nil
+	}
+	t.best.items = slices.DeleteFunc(t.best.items, func(c *candidate) bool { return c.failed })
+	heap.Init(t.best)
+	for _, c := range t.cands {
+		if !c.failed && !c.inBest {
+			t.join(c)
+		}
+	}
+	return false, nil
+}
+
+// check checks c's phrases.
+func (t *topRun) check(c *candidate) (bool, error) {
+	ok, err := t.phrases.passesNum(c.num)
+	c.checked, c.failed = ok, !ok && err == nil
+	if ok {
+		t.passed++
+	}
+	return ok, err
+}
+
+// verify returns the first want of cands (sorted, best first) that pass the phrases of pc,
+// checking those not checked yet; with all, it checks every one. every reports whether all of
+// cands were checked; ok is false if the search may check no more.
+func (t *topRun) verify(pc *phraseChecker, cands []*candidate, want int, all bool) (page []*candidate, every, ok bool, err error) {
+	t.phrases = pc
+	for i, c := range cands {
+		if len(page) == want && !all {
+			return page, false, true, nil
+		}
+		if !c.checked {
+			if pc.exhausted() {
+				return nil, false, false, nil
+			}
+			if ok, err := t.check(c); err != nil || !ok {
+				if err != nil {
+					return nil, false, false, err
+				}
+				continue
+			}
+		}
+		if len(page) < want {
+			page = append(page, cands[i])
+		}
+	}
+	return page, true, true, nil
 }
 
 // bounds returns c's score from its known contributions, and the most it can be with the
 // unknown ones at their lists' bound (rest). With all known, lo is the score, summed as
-// Bleve sums it: per word, its clauses times coord (the share of them the document holds).
+// Bleve sums it: per group, the clauses of the branches the document holds all of, times
+// coord (the share of the group's branches they are).
 func (t *topRun) bounds(c *candidate) (lo, hi float64) {
-	for w := range t.q.words {
+	for g := range len(t.gfirst) - 1 {
 		var l, u float64
 		n := 0
-		for j := t.first[w]; j < t.first[w+1]; j++ {
-			if c.in&(1<<j) == 0 {
+		for b := t.gfirst[g]; b < t.gfirst[g+1]; b++ {
+			if c.in&t.mask[b] != t.mask[b] {
 				continue
 			}
 			n++
-			if c.unknown&(1<<j) == 0 {
-				l += c.part[j]
-			} else {
-				u += t.segs[c.seg].lists[j].rest * t.c[j]
+			for j := t.cfirst[b]; j < t.cfirst[b+1]; j++ {
+				if c.unknown&(1<<j) == 0 {
+					l += c.part[j]
+				} else {
+					u += t.segs[c.seg].lists[j].rest * t.c[j]
+				}
 			}
 		}
-		coord := float64(n) / float64(t.first[w+1]-t.first[w])
+		coord := float64(n) / float64(t.gfirst[g+1]-t.gfirst[g])
 		lo += l * coord
 		hi += (l + u) * coord
 	}
@@ -805,15 +1232,38 @@ func (t *topRun) contenders() []*candidate {
 	kth := t.best.items[0].lo
 	var out []*candidate
 	for _, c := range t.cands {
-		if c.hi >= kth {
+		if c.hi >= kth && !c.failed {
 			out = append(out, c)
 		}
 	}
 	return out
 }
 
-// resolve completes the scores of cands — reading the postings of the lists they are not in
-// the top of — and sorts them, best first.
+// complete completes the score of c.
+func (t *topRun) complete(c *candidate) error {
+	if c.unknown == 0 {
+		return nil
+	}
+	for j := range t.clauses {
+		if c.unknown&(1<<j) == 0 {
+			continue
+		}
+		ts := t.segs[c.seg]
+		l := ts.lists[j]
+		full, err := t.cache.fullOf(l, ts.ss, t.clauses[j].field, t.clauses[j].term)
+		if err != nil {
+			return err
+		}
+		c.part[j] = full.at(c.doc) * t.c[j] // c.in says the list holds c.doc
+		c.unknown &^= 1 << j
+	}
+	c.lo, c.hi = t.bounds(c)
+	return nil
+}
+
+// resolve completes the scores of cands and sorts them, best first. The impacts of the lists
+// they are not in the top of come from all their impacts where a search has read them
+// (complete), otherwise from the postings: a few contenders do not pay for reading them all.
 func (t *topRun) resolve(cands []*candidate) error {
 	type need struct {
 		c *candidate
@@ -822,9 +1272,15 @@ func (t *topRun) resolve(cands []*candidate) error {
 	var needs []need
 	for _, c := range cands {
 		for j := range t.clauses {
-			if c.unknown&(1<<j) != 0 {
-				needs = append(needs, need{c: c, j: j})
+			if c.unknown&(1<<j) == 0 {
+				continue
 			}
+			if full := t.segs[c.seg].lists[j].full.Load(); full != nil {
+				c.part[j] = full.at(c.doc) * t.c[j]
+				c.unknown &^= 1 << j
+				continue
+			}
+			needs = append(needs, need{c: c, j: j})
 		}
 	}
 	slices.SortFunc(needs, func(a, b need) int {

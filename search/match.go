@@ -57,10 +57,9 @@ type termBuilder struct {
 	names  index.FieldDictContains // from reader, when it offers one; opened on first use
 	mark   *marker
 	checks []phraseCheck
-	// The words of one token each, as the scored clauses of their disjunctions (in that order),
-	// for the impact lists (impact.go); several is set by a term of several tokens.
-	words, excluded [][]clause
-	several         bool
+	// The terms as the impact lists (impact.go) take them, in the order of their queries: those
+	// that must match and those that must not.
+	groups, excluded []group
 }
 
 // build returns the query for one term, or nil if it has nothing to search for in it
@@ -82,7 +81,6 @@ func (tb *termBuilder) build(t Term) (query.Query, error) {
 		return nil, nil
 	case 1:
 	default:
-		tb.several = true
 		seq := make([]string, len(exact))
 		for i, tok := range exact {
 			seq[i] = string(tok.Term)
@@ -91,20 +89,22 @@ func (tb *termBuilder) build(t Term) (query.Query, error) {
 			tb.mark.seqs = append(tb.mark.seqs, seq)
 		}
 		tb.checks = append(tb.checks, phraseCheck{seq: seq, exclude: t.Exclude})
-		names := make([]query.Query, len(seq)-1)
-		for i := range names {
-			names[i] = fieldTerm(fieldNames, seq[i]+" "+seq[i+1], boostNames)
+		pairs := make([]clause, len(seq)-1)
+		for i := range pairs {
+			pairs[i] = clause{fieldNames, seq[i] + " " + seq[i+1], boostNames}
 		}
 		if t.Exclude {
-			return conjunction(names), nil
+			tb.excluded = append(tb.excluded, group{pairs})
+			return conjunction(pairs), nil
 		}
-		var words []query.Query
+		var words []clause
 		for i, w := range seq {
 			if !slices.Contains(seq[:i], w) {
-				words = append(words, fieldTerm(fieldExact, w, boostExact))
+				words = append(words, clause{fieldExact, w, boostExact})
 			}
 		}
-		return bleve.NewDisjunctionQuery(conjunction(names), conjunction(words)), nil
+		tb.groups = append(tb.groups, group{pairs, words})
+		return bleve.NewDisjunctionQuery(conjunction(pairs), conjunction(words)), nil
 	}
 	name, err := tb.isName(t.Text)
 	if err != nil {
@@ -116,7 +116,7 @@ func (tb *termBuilder) build(t Term) (query.Query, error) {
 		fields, german = wordFields, tb.ix.german.Analyze([]byte(t.Text))
 	}
 	var qs []query.Query
-	var cs []clause
+	var g group // a branch per field
 	for _, f := range fields {
 		toks := exact
 		if f.analyzer == analyzerGerman {
@@ -127,12 +127,12 @@ func (tb *termBuilder) build(t Term) (query.Query, error) {
 		}
 		c := clause{field: f.name, term: string(toks[0].Term), boost: f.boost}
 		qs = append(qs, fieldTerm(c.field, c.term, c.boost))
-		cs = append(cs, c)
+		g = append(g, []clause{c})
 	}
 	if t.Exclude {
-		tb.excluded = append(tb.excluded, cs)
+		tb.excluded = append(tb.excluded, g)
 	} else {
-		tb.words = append(tb.words, cs)
+		tb.groups = append(tb.groups, g)
 		tb.mark.add(exact, german)
 	}
 	return bleve.NewDisjunctionQuery(qs...), nil
@@ -146,8 +146,12 @@ func fieldTerm(field, term string, boost float64) query.Query {
 	return q
 }
 
-// conjunction matches what all of qs match; one query stands for itself.
-func conjunction(qs []query.Query) query.Query {
+// conjunction matches what all of cs match; one clause stands for itself.
+func conjunction(cs []clause) query.Query {
+	qs := make([]query.Query, len(cs))
+	for i, c := range cs {
+		qs[i] = fieldTerm(c.field, c.term, c.boost)
+	}
 	if len(qs) == 1 {
 		return qs[0]
 	}

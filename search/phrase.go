@@ -2,6 +2,7 @@ package search
 
 import (
 	"bytes"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/search"
@@ -10,10 +11,10 @@ import (
 
 // The index keeps no word positions (see newMapping): a phrase finds the documents holding
 // all its words, and the collector checks their order on a candidate's stored title, body and
-// names — the best candidates first, or each as it comes when facets count every match (see
-// collect). The check is exact — a phrase of three words does not match a document that has
-// its pairs apart — and costs a stored-field read and a walk over the words (a few
-// microseconds for 3 KB), so a search checks at most maxPhraseChecks candidates; past them it
+// names — the best candidates first (collect; and impact.go, as the walk would decide the page),
+// or each as it comes when facets count every match. The check is exact — a phrase of three words does not match a document that has
+// its pairs apart — and costs a stored-field read and a walk over the words (about 25 µs for
+// a letter at a million documents), so a search checks at most maxPhraseChecks candidates; past them it
 // stops like a search past ScanLimit: Total is a lower bound, the page the best of the
 // matches seen.
 
@@ -34,6 +35,9 @@ type phraseChecker struct {
 	docs   stored
 	done   int    // candidates checked
 	found  []bool // per check, for the candidate being checked
+	// analysed: words with letters outside ASCII, and their exact analysis ("" if it is not
+	// one token).
+	analysed map[string]string
 }
 
 // newPhraseChecker returns a checker for r, a snapshot of ix.
@@ -42,7 +46,7 @@ func newPhraseChecker(ix *Index, r index.IndexReader, checks []phraseCheck) (*ph
 	if err != nil {
 		return nil, err
 	}
-	return &phraseChecker{ix: ix, checks: checks, docs: docs, found: make([]bool, len(checks))}, nil
+	return &phraseChecker{ix: ix, checks: checks, docs: docs, found: make([]bool, len(checks)), analysed: map[string]string{}}, nil
 }
 
 // exhausted reports whether the search has checked as many candidates as it may.
@@ -51,9 +55,14 @@ func (pc *phraseChecker) exhausted() bool { return pc.done >= maxPhraseChecks }
 // passes reports whether dm holds every phrase it must and none it must not, in its title,
 // body or one of its names. The stored values are checked while they are read, where they lie.
 func (pc *phraseChecker) passes(dm *search.DocumentMatch) (bool, error) {
+	return pc.passesNum(dm.IndexInternalID.Value())
+}
+
+// passesNum is passes for the document numbered num in the snapshot.
+func (pc *phraseChecker) passesNum(num uint64) (bool, error) {
 	pc.done++
 	clear(pc.found)
-	err := pc.docs.visit(dm.IndexInternalID.Value(), func(field string, _ byte, value []byte, _ []uint64) bool {
+	err := pc.docs.visit(num, func(field string, _ byte, value []byte, _ []uint64) bool {
 		if field == fieldTitle || field == fieldText || field == fieldNames {
 			for k, c := range pc.checks {
 				pc.found[k] = pc.found[k] || pc.holds(value, c.seq)
@@ -103,13 +112,53 @@ func (pc *phraseChecker) holds(text []byte, seq []string) bool {
 	return found
 }
 
-// is reports whether word, as the exact analysis has it, is the token want.
+// is reports whether word, as the exact analysis has it, is the token want (ASCII unless it
+// holds letters of other scripts).
 func (pc *phraseChecker) is(word []byte, want string) bool {
-	for _, c := range word {
-		if c >= utf8.RuneSelf {
-			toks := pc.ix.exact.Analyze(bytes.Clone(word))
-			return len(toks) == 1 && string(toks[0].Term) == want
+	if len(word) == len(want) && asciiEqualFold(word, want) {
+		return true
+	}
+	// Otherwise only a word with letters outside ASCII can analyse to want. The analysis keeps
+	// the ASCII letters before the first other one, lowercased (the last of them may take a
+	// combining mark, and a letter may follow it then): most words are told apart by them.
+	i := slices.IndexFunc(word, func(c byte) bool { return c >= utf8.RuneSelf })
+	if i < 0 {
+		return false
+	}
+	if k := max(i-1, 0); k > len(want) || !asciiEqualFold(word[:k], want[:k]) {
+		return false
+	}
+	tok, ok := pc.analysed[string(word)]
+	if !ok {
+		if toks := pc.ix.exact.Analyze(bytes.Clone(word)); len(toks) == 1 {
+			tok = string(toks[0].Term)
+		}
+		if len(pc.analysed) < maxAnalysed {
+			pc.analysed[string(word)] = tok
 		}
 	}
-	return len(word) == len(want) && bytes.EqualFold(word, []byte(want))
+	return tok == want
+}
+
+// maxAnalysed bounds the words a phraseChecker keeps analysed: the documents of one search
+// share most of their words with letters outside ASCII ("für", "Gebühr").
+const maxAnalysed = 1 << 14
+
+// asciiEqualFold reports whether a, ASCII, is b but for the case of its letters.
+func asciiEqualFold(a []byte, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i, c := range a {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != b[i] {
+			return false
+		}
+	}
+	return true
 }

@@ -119,3 +119,31 @@ func openWith(t *testing.T, n int, text func(n int) string) *Index {
 	}
 	return ix
 }
+
+// TestPhraseWordIs: the phrase check's quick comparison of a stored word with a phrase's token
+// agrees with the exact analysis for words with umlauts, ß, capitals, combining marks,
+// ligatures and letters of other scripts, against every token of the set and a few near ones.
+func TestPhraseWordIs(t *testing.T) {
+	ix := openWith(t, 1, func(int) string { return "Bescheid" })
+	words := []string{"Müller", "MÜLLER", "Mu\u0308ller", "Mueller", "Müll", "Über", "über", "ueber", "Weiß",
+		"WEISS", "weiss", "Straße", "Café", "cafe", "ﬁnden", "finden", "Ærø", "naïve", "Ölsen", "Øre", "Δέλτα",
+		"Zoë", "a", "ä", "ß", "15.02.2024", "Müller's", "İstanbul"}
+	wants := map[string]bool{"muel": true, "muellerx": true, "ue": true, "": true}
+	for _, w := range words {
+		for _, tok := range ix.exact.Analyze([]byte(w)) {
+			wants[string(tok.Term)] = true
+		}
+	}
+	pc := &phraseChecker{ix: ix, analysed: map[string]string{}}
+	for _, w := range words {
+		toks := ix.exact.Analyze([]byte(w))
+		for want := range wants {
+			exp := len(toks) == 1 && string(toks[0].Term) == want
+			for range 2 { // the second time from the checker's cache
+				if got := pc.is([]byte(w), want); got != exp {
+					t.Errorf("is(%q, %q) = %v, the analysis says %v", w, want, got, exp)
+				}
+			}
+		}
+	}
+}

@@ -50,8 +50,8 @@ type Request struct {
 type Result struct {
 	Hits  []Hit
 	Total int // documents matching, over all pages; a lower bound if Capped
-	// Capped: more documents may match than were looked at (never for a search answered
-	// from the impact lists, whose Total is exact). Either more than
+	// Capped: more documents may match than were looked at (for a search answered from the
+	// impact lists, only with a phrase). Either more than
 	// Options.ScanLimit match: the search stopped there, Total is the limit, the page holds
 	// the best of the documents seen, and Facets count those. Or the query has a phrase and
 	// only some of the candidates were checked for it (phrase.go): Total counts those that
@@ -152,9 +152,8 @@ func (ix *Index) plan(r index.IndexReader, req Request) (*plan, error) {
 	if err != nil || !ok {
 		return nil, err
 	}
-	if useImpacts && !p.byDate && !req.Facets && len(p.checks) == 0 && !tb.several &&
-		len(tb.words) > 0 && len(tb.words) <= maxTopWords {
-		p.top = &topQuery{words: tb.words, excluded: tb.excluded, filter: tf}
+	if useImpacts && !p.byDate && !req.Facets && len(tb.groups) > 0 && len(tb.groups) <= maxTopWords {
+		p.top = &topQuery{groups: tb.groups, excluded: tb.excluded, filter: tf, checks: p.checks}
 	}
 	bq := bleve.NewBooleanQuery()
 	switch {

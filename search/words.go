@@ -39,10 +39,14 @@ func eachWord(input []byte, word func(start, end int, letters bool)) {
 	letters := false
 	for i := 0; i < len(input); {
 		r, n := rune(input[i]), 1
-		if r >= utf8.RuneSelf {
+		var k int
+		if r < utf8.RuneSelf {
+			k = int(asciiClass[r])
+		} else {
 			r, n = utf8.DecodeRune(input[i:])
+			k = wordClass(r)
 		}
-		switch k := wordClass(r); {
+		switch {
 		case k != 0:
 			if start < 0 {
 				start = i
@@ -66,6 +70,14 @@ const (
 	classDigit  = 2
 	classMark   = 3
 )
+
+// asciiClass is wordClass of the ASCII characters.
+var asciiClass = func() (t [utf8.RuneSelf]uint8) {
+	for r := range rune(utf8.RuneSelf) {
+		t[r] = uint8(wordClass(r))
+	}
+	return t
+}()
 
 // wordClass says whether r belongs to a word, and as what; 0 means it does not.
 func wordClass(r rune) int {
