@@ -107,7 +107,7 @@ func (ix *Index) collect(ctx context.Context, r index.IndexReader, p *plan, req 
 			return nil, err
 		}
 		if late = fc == nil && !p.checkEach; late {
-			keep = min(4*keep+32, ix.opts.ScanLimit)
+			keep = min(lateChecks(keep), ix.opts.ScanLimit)
 		}
 	}
 	n, capped := 0, false
@@ -206,6 +206,10 @@ func (ix *Index) pageOf(r index.IndexReader, p *plan, req Request, page []entry,
 	}
 	return nil
 }
+
+// lateChecks is how many of the best candidates are kept for a page of want hits whose
+// phrases are checked after ranking: some fail.
+func lateChecks(want int) int { return 4*want + 32 }
 
 // checkBest checks the phrases of the candidates on page, best first, and returns those that
 // hold them. If page held every candidate (out.Total of them, not capped), all are checked

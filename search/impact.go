@@ -77,12 +77,11 @@ var eagerAfter = 256
 var useImpacts = true
 
 // topQuery is a search in the form impact lists answer: words and phrases that must all
-// match, those that must not (a document holding any branch of one is out), filters, and the
-// phrases whose word order a match must pass (phrase.go).
+// match, those that must not (a document holding any branch of one is out), and filters. The
+// phrases' word order is the plan's checks.
 type topQuery struct {
 	groups, excluded []group
 	filter           *topFilter
-	checks           []phraseCheck
 }
 
 // group is a word or phrase as its Bleve query scores it: a disjunction of branches, each a
@@ -557,7 +556,6 @@ type topRun struct {
 	passed  int
 	whole   bool // every match was met (and checked)
 	eager   bool // scores are completed as candidates are met (beEager)
-	total   int
 }
 
 // topSearch answers p.top from the impact lists; ok is false if they cannot decide, and the
@@ -589,9 +587,8 @@ func (ix *Index) topSearch(ctx context.Context, r index.IndexReader, p *plan, re
 	t.best = &heapOf[*candidate]{less: func(a, b *candidate) bool {
 		return a.lo < b.lo || a.lo == b.lo && a.num > b.num
 	}}
-	var phrases *phraseChecker
-	if len(p.top.checks) > 0 {
-		if phrases, err = newPhraseChecker(ix, r, p.top.checks); err != nil {
+	if len(p.checks) > 0 {
+		if t.phrases, err = newPhraseChecker(ix, r, p.checks); err != nil {
 			return nil, false, err
 		}
 	}
@@ -600,17 +597,16 @@ func (ix *Index) topSearch(ctx context.Context, r index.IndexReader, p *plan, re
 		// With phrases, as collect checks them: all of a few candidates, the total then
 		// exact; of more, the best until the page is full.
 		var every bool
-		page, every, ok, err = t.scoreAll(phrases, total <= 4*want+32)
-		if phrases != nil {
+		page, every, ok, err = t.scoreAll(total <= lateChecks(want))
+		if t.phrases != nil {
 			out.Total, out.Capped = t.passed, !every
 		}
 	} else {
-		t.phrases = phrases
 		page, ok, err = t.walk(ctx)
-		if err == nil && ok && phrases != nil {
+		if err == nil && ok && t.phrases != nil {
 			// Unless the walk met every match, only the page's contenders were checked: the
 			// total counts those that passed.
-			page, _, ok, err = t.verify(phrases, page, want, t.whole)
+			page, ok, err = t.verify(page, want, t.whole)
 			out.Total, out.Capped = t.passed, !t.whole
 		}
 	}
@@ -939,7 +935,7 @@ func (t *topRun) walk(ctx context.Context) ([]*candidate, bool, error) {
 // scoreAll scores every match and returns the want best, best first. With phrases it checks
 // them best first until want pass, or, with all, every one; every reports whether all
 // matches were checked, and ok is false if the search may check no more.
-func (t *topRun) scoreAll(pc *phraseChecker, all bool) (page []*candidate, every, ok bool, err error) {
+func (t *topRun) scoreAll(all bool) (page []*candidate, every, ok bool, err error) {
 	var cands []candidate
 	for s, ts := range t.segs {
 		if ts.match.IsEmpty() {
@@ -954,11 +950,12 @@ func (t *topRun) scoreAll(pc *phraseChecker, all bool) (page []*candidate, every
 				}
 			}
 		}
+		imp := make([]float64, len(ts.lists))
 		it := ts.match.Iterator()
 		for it.HasNext() {
 			doc := it.Next()
 			if t.matches(s, doc) {
-				cands = append(cands, candidate{seg: s, doc: doc, num: ts.start + uint64(doc), lo: t.score(ts, full, doc)})
+				cands = append(cands, candidate{seg: s, doc: doc, num: ts.start + uint64(doc), lo: t.score(ts, full, imp, doc)})
 			}
 		}
 	}
@@ -971,13 +968,12 @@ func (t *topRun) scoreAll(pc *phraseChecker, all bool) (page []*candidate, every
 		h.items[i] = &cands[i]
 	}
 	heap.Init(h)
-	for h.Len() > 0 && (len(page) < t.want || all && pc != nil) {
+	for h.Len() > 0 && (len(page) < t.want || all && t.phrases != nil) {
 		c := heap.Pop(h).(*candidate)
-		if pc != nil {
-			if pc.exhausted() {
+		if t.phrases != nil {
+			if t.phrases.exhausted() {
 				return nil, false, false, nil
 			}
-			t.phrases = pc
 			if ok, err := t.check(c); err != nil || !ok {
 				if err != nil {
 					return nil, false, false, err
@@ -992,37 +988,28 @@ func (t *topRun) scoreAll(pc *phraseChecker, all bool) (page []*candidate, every
 	return page, h.Len() == 0, true, nil
 }
 
-// score is the score of doc, a match of ts, as bounds sums it; full holds the impacts of
-// the lists cut short.
-func (t *topRun) score(ts *topSeg, full []*allImpacts, doc uint32) float64 {
-	has := func(j int) bool {
+// score is the score of doc, a match of ts; full holds the impacts of the lists cut short,
+// imp is room for a contribution per clause (-1: the document lacks its term).
+func (t *topRun) score(ts *topSeg, full []*allImpacts, imp []float64, doc uint32) float64 {
+	for j, l := range ts.lists {
+		imp[j] = -1
 		if f := full[j]; f != nil {
-			return f.words[doc>>6]&(1<<(doc&63)) != 0
-		}
-		return ts.lists[j].find(doc) >= 0
-	}
-	var score float64
-	for g := range len(t.gfirst) - 1 {
-		var l float64
-		n := 0
-	branches:
-		for b := t.gfirst[g]; b < t.gfirst[g+1]; b++ {
-			for j := t.cfirst[b]; j < t.cfirst[b+1]; j++ {
-				if !has(j) {
-					continue branches
-				}
+			if f.words[doc>>6]&(1<<(doc&63)) != 0 {
+				imp[j] = f.at(doc) * t.c[j]
 			}
-			n++
-			for j := t.cfirst[b]; j < t.cfirst[b+1]; j++ {
-				if f := full[j]; f != nil {
-					l += f.at(doc) * t.c[j]
-				} else {
-					l += ts.lists[j].impact(ts.lists[j].find(doc)) * t.c[j]
-				}
+		} else if i := l.find(doc); i >= 0 {
+			imp[j] = l.impact(i) * t.c[j]
+		}
+	}
+	held := func(b int) bool {
+		for j := t.cfirst[b]; j < t.cfirst[b+1]; j++ {
+			if imp[j] < 0 {
+				return false
 			}
 		}
-		score += l * (float64(n) / float64(t.gfirst[g+1]-t.gfirst[g]))
+		return true
 	}
+	score, _ := t.sum(held, func(j int) (float64, float64) { return imp[j], imp[j] })
 	return score
 }
 
@@ -1051,8 +1038,7 @@ func (t *topRun) blocked(ws []*segWalk) bool {
 	return false
 }
 
-// meet takes doc of segment s, at position pos of clause j's list (j < 0: found in none of
-// them), into the candidates.
+// meet takes doc of segment s, at position pos of clause j's list, into the candidates.
 func (t *topRun) meet(s int, doc uint32, j, pos int) error {
 	ts := t.segs[s]
 	num := ts.start + uint64(doc)
@@ -1081,7 +1067,7 @@ func (t *topRun) meet(s int, doc uint32, j, pos int) error {
 	}
 	c.lo, c.hi = t.bounds(c)
 	if t.eager {
-		if err := t.complete(c); err != nil {
+		if err := t.complete(c, true); err != nil {
 			return err
 		}
 	}
@@ -1097,7 +1083,7 @@ func (t *topRun) meet(s int, doc uint32, j, pos int) error {
 func (t *topRun) beEager() error {
 	t.eager = true
 	for _, c := range t.cands {
-		if err := t.complete(c); err != nil {
+		if err := t.complete(c, true); err != nil {
 			return err
 		}
 	}
@@ -1171,31 +1157,30 @@ func (t *topRun) check(c *candidate) (bool, error) {
 	return ok, err
 }
 
-// verify returns the first want of cands (sorted, best first) that pass the phrases of pc,
-// checking those not checked yet; with all, it checks every one. every reports whether all of
-// cands were checked; ok is false if the search may check no more.
-func (t *topRun) verify(pc *phraseChecker, cands []*candidate, want int, all bool) (page []*candidate, every, ok bool, err error) {
-	t.phrases = pc
-	for i, c := range cands {
+// verify returns the first want of cands (sorted, best first) that pass the phrases,
+// checking those not checked yet; with all, it checks every one. ok is false if the search
+// may check no more.
+func (t *topRun) verify(cands []*candidate, want int, all bool) (page []*candidate, ok bool, err error) {
+	for _, c := range cands {
 		if len(page) == want && !all {
-			return page, false, true, nil
+			break
 		}
 		if !c.checked {
-			if pc.exhausted() {
-				return nil, false, false, nil
+			if t.phrases.exhausted() {
+				return nil, false, nil
 			}
 			if ok, err := t.check(c); err != nil || !ok {
 				if err != nil {
-					return nil, false, false, err
+					return nil, false, err
 				}
 				continue
 			}
 		}
 		if len(page) < want {
-			page = append(page, cands[i])
+			page = append(page, c)
 		}
 	}
-	return page, true, true, nil
+	return page, true, nil
 }
 
 // bounds returns c's score from its known contributions, and the most it can be with the
@@ -1203,25 +1188,36 @@ func (t *topRun) verify(pc *phraseChecker, cands []*candidate, want int, all boo
 // Bleve sums it: per group, the clauses of the branches the document holds all of, times
 // coord (the share of the group's branches they are).
 func (t *topRun) bounds(c *candidate) (lo, hi float64) {
+	held := func(b int) bool { return c.in&t.mask[b] == t.mask[b] }
+	return t.sum(held, func(j int) (float64, float64) {
+		if c.unknown&(1<<j) == 0 {
+			return c.part[j], c.part[j]
+		}
+		return 0, t.segs[c.seg].lists[j].rest * t.c[j]
+	})
+}
+
+// sum adds up a document's score as Bleve does: per group, the contributions of the clauses
+// of the branches it holds all of (held), times coord (the share of the group's branches they
+// are). part gives a clause's contribution from below and from above.
+func (t *topRun) sum(held func(b int) bool, part func(j int) (lo, hi float64)) (lo, hi float64) {
 	for g := range len(t.gfirst) - 1 {
-		var l, u float64
+		var l, h float64
 		n := 0
 		for b := t.gfirst[g]; b < t.gfirst[g+1]; b++ {
-			if c.in&t.mask[b] != t.mask[b] {
+			if !held(b) {
 				continue
 			}
 			n++
 			for j := t.cfirst[b]; j < t.cfirst[b+1]; j++ {
-				if c.unknown&(1<<j) == 0 {
-					l += c.part[j]
-				} else {
-					u += t.segs[c.seg].lists[j].rest * t.c[j]
-				}
+				pl, ph := part(j)
+				l += pl
+				h += ph
 			}
 		}
 		coord := float64(n) / float64(t.gfirst[g+1]-t.gfirst[g])
 		lo += l * coord
-		hi += (l + u) * coord
+		hi += h * coord
 	}
 	return lo, hi
 }
@@ -1239,23 +1235,29 @@ func (t *topRun) contenders() []*candidate {
 	return out
 }
 
-// complete completes the score of c.
-func (t *topRun) complete(c *candidate) error {
+// complete completes the score of c from the impacts of all documents of its lists: read
+// now if read is set, otherwise only those a search has read already.
+func (t *topRun) complete(c *candidate, read bool) error {
 	if c.unknown == 0 {
 		return nil
 	}
+	ts := t.segs[c.seg]
 	for j := range t.clauses {
 		if c.unknown&(1<<j) == 0 {
 			continue
 		}
-		ts := t.segs[c.seg]
 		l := ts.lists[j]
-		full, err := t.cache.fullOf(l, ts.ss, t.clauses[j].field, t.clauses[j].term)
-		if err != nil {
-			return err
+		full := l.full.Load()
+		if full == nil && read {
+			var err error
+			if full, err = t.cache.fullOf(l, ts.ss, t.clauses[j].field, t.clauses[j].term); err != nil {
+				return err
+			}
 		}
-		c.part[j] = full.at(c.doc) * t.c[j] // c.in says the list holds c.doc
-		c.unknown &^= 1 << j
+		if full != nil {
+			c.part[j] = full.at(c.doc) * t.c[j] // c.in says the list holds c.doc
+			c.unknown &^= 1 << j
+		}
 	}
 	c.lo, c.hi = t.bounds(c)
 	return nil
@@ -1271,16 +1273,13 @@ func (t *topRun) resolve(cands []*candidate) error {
 	}
 	var needs []need
 	for _, c := range cands {
+		if err := t.complete(c, false); err != nil {
+			return err
+		}
 		for j := range t.clauses {
-			if c.unknown&(1<<j) == 0 {
-				continue
+			if c.unknown&(1<<j) != 0 {
+				needs = append(needs, need{c: c, j: j})
 			}
-			if full := t.segs[c.seg].lists[j].full.Load(); full != nil {
-				c.part[j] = full.at(c.doc) * t.c[j]
-				c.unknown &^= 1 << j
-				continue
-			}
-			needs = append(needs, need{c: c, j: j})
 		}
 	}
 	slices.SortFunc(needs, func(a, b need) int {

@@ -10,13 +10,13 @@ import (
 )
 
 // The index keeps no word positions (see newMapping): a phrase finds the documents holding
-// all its words, and the collector checks their order on a candidate's stored title, body and
-// names — the best candidates first (collect; and impact.go, as the walk would decide the page),
-// or each as it comes when facets count every match. The check is exact — a phrase of three words does not match a document that has
-// its pairs apart — and costs a stored-field read and a walk over the words (about 25 µs for
-// a letter at a million documents), so a search checks at most maxPhraseChecks candidates; past them it
-// stops like a search past ScanLimit: Total is a lower bound, the page the best of the
-// matches seen.
+// all its words, and their order is checked on a candidate's stored title, body and names —
+// the best candidates first (collect; impact.go, when the walk would decide the page), or each
+// as it comes when facets count every match. The check is exact — a phrase of three words
+// does not match a document that has its pairs apart — and costs a stored-field read and a
+// walk over the words (about 25 µs for a letter at a million documents), so a search checks
+// at most maxPhraseChecks candidates; past them it stops like a search past ScanLimit: Total
+// is a lower bound, the page the best of the matches seen.
 
 // maxPhraseChecks is how many candidates one search checks for its phrases.
 var maxPhraseChecks = 2000
@@ -115,7 +115,7 @@ func (pc *phraseChecker) holds(text []byte, seq []string) bool {
 // is reports whether word, as the exact analysis has it, is the token want (ASCII unless it
 // holds letters of other scripts).
 func (pc *phraseChecker) is(word []byte, want string) bool {
-	if len(word) == len(want) && asciiEqualFold(word, want) {
+	if asciiEqualFold(word, want) {
 		return true
 	}
 	// Otherwise only a word with letters outside ASCII can analyse to want. The analysis keeps

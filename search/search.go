@@ -153,7 +153,7 @@ func (ix *Index) plan(r index.IndexReader, req Request) (*plan, error) {
 		return nil, err
 	}
 	if useImpacts && !p.byDate && !req.Facets && len(tb.groups) > 0 && len(tb.groups) <= maxTopWords {
-		p.top = &topQuery{groups: tb.groups, excluded: tb.excluded, filter: tf, checks: p.checks}
+		p.top = &topQuery{groups: tb.groups, excluded: tb.excluded, filter: tf}
 	}
 	bq := bleve.NewBooleanQuery()
 	switch {
