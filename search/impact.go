@@ -9,6 +9,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -142,13 +143,17 @@ type impactList struct {
 	// (see complete).
 	fullMu sync.Mutex
 	full   atomic.Pointer[allImpacts]
+	// The sets of the groups whose first clause the list is (topRun.groupSet), by the
+	// group's clauses.
+	unionMu sync.Mutex
+	unions  map[string]*roaring.Bitmap
 }
 
-// allImpacts are the impacts of all documents of a list, as freq << 32 | the norm's bits, in
-// document order; a document's place among them is its rank in the list, counted from a
-// bitset of the segment's documents and the count before each word of it.
+// allImpacts are the impacts of all documents of a list, in document order; a document's
+// place among them is its rank in the list, counted from a bitset of the segment's documents
+// and the count before each word of it.
 type allImpacts struct {
-	imp   []uint64
+	imp   []float64
 	words []uint64
 	cum   []uint32
 }
@@ -156,8 +161,7 @@ type allImpacts struct {
 // at returns the impact of doc, which the list holds.
 func (a *allImpacts) at(doc uint32) float64 {
 	w := doc >> 6
-	e := a.imp[a.cum[w]+uint32(bits.OnesCount64(a.words[w]&(1<<(doc&63)-1)))]
-	return impactOf(uint32(e>>32), math.Float32frombits(uint32(e)))
+	return a.imp[a.cum[w]+uint32(bits.OnesCount64(a.words[w]&(1<<(doc&63)-1)))]
 }
 
 func (a *allImpacts) size() int { return 8*len(a.imp) + 8*len(a.words) + 4*len(a.cum) }
@@ -348,12 +352,7 @@ func (c *impacts) fullOf(l *impactList, ss *scorch.SegmentSnapshot, field, term 
 		return nil, err
 	}
 	l.full.Store(a)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.lists[impactKey{ss.Id(), field, term}] == l { // still cached: count it
-		l.size += a.size()
-		c.bytes += a.size()
-	}
+	c.count(l, impactKey{ss.Id(), field, term}, a.size())
 	return a, nil
 }
 
@@ -364,7 +363,7 @@ func readImpacts(seg segment.Segment, field, term string, n uint64) (*allImpacts
 		return nil, fmt.Errorf("search: impact list: %w", err)
 	}
 	words := (seg.Count() + 63) / 64
-	a := &allImpacts{imp: make([]uint64, 0, n), words: make([]uint64, words), cum: make([]uint32, words)}
+	a := &allImpacts{imp: make([]float64, 0, n), words: make([]uint64, words), cum: make([]uint32, words)}
 	it := pl.Iterator(true, true, false, nil)
 	for {
 		p, err := it.Next()
@@ -379,7 +378,7 @@ func readImpacts(seg segment.Segment, field, term string, n uint64) (*allImpacts
 			return nil, fmt.Errorf("search: impact list of %s:%s: document %d of %d", field, term, d, seg.Count())
 		}
 		a.words[d>>6] |= 1 << (d & 63)
-		a.imp = append(a.imp, p.Frequency()<<32|uint64(math.Float32bits(float32(p.Norm()))))
+		a.imp = append(a.imp, impactOf(uint32(p.Frequency()), float32(p.Norm())))
 	}
 	if uint64(len(a.imp)) != n {
 		return nil, fmt.Errorf("search: impact list of %s:%s has %d postings, not %d", field, term, len(a.imp), n)
@@ -433,37 +432,18 @@ func termBitmap(seg segment.Segment, field, term string) (*roaring.Bitmap, error
 	}
 }
 
-// anyBitmap returns the documents of seg holding any of terms in field; like termBitmap's,
-// it must not be changed or kept past the search.
-func anyBitmap(seg segment.Segment, field string, terms []string) (*roaring.Bitmap, error) {
-	if len(terms) == 1 {
-		bm, err := termBitmap(seg, field, terms[0])
-		if bm == nil && err == nil {
-			bm = roaring.New()
-		}
-		return bm, err
-	}
-	out := roaring.New()
-	for _, t := range terms {
-		bm, err := termBitmap(seg, field, t)
-		if err != nil {
-			return nil, err
-		}
-		if bm != nil {
-			out.Or(bm)
-		}
-	}
-	return out, nil
-}
-
 // topSeg is one segment in a top search.
 type topSeg struct {
-	ss      *scorch.SegmentSnapshot
-	start   uint64          // its first global document number
-	match   *roaring.Bitmap // documents matching words and filters (dates: see partial)
-	partial *roaring.Bitmap // of match, those whose date needs checking; nil if none
-	col     *segColumns
-	lists   []*impactList // per clause
+	ss    *scorch.SegmentSnapshot
+	start uint64 // its first global document number
+	// The matches are the documents of match (words and filters; dates: see partial) not
+	// in refused (deleted or hidden, nil if none): match may be a list's or a group's own
+	// set, shared and not to be changed.
+	match, refused *roaring.Bitmap
+	partial        *roaring.Bitmap // of match, those whose date needs checking; nil if none
+	n              int             // matches
+	col            *segColumns
+	lists          []*impactList // per clause
 }
 
 // cursor walks one list of a top search.
@@ -688,25 +668,31 @@ func (t *topRun) prepare(ix *Index, snap *scorch.IndexSnapshot) (total int, ok b
 				df[j] -= l.all.AndCardinality(del)
 			}
 		}
-		m, partial, err := t.filter(ix, ss, live, t.matching(ts), del)
-		if err != nil {
+		sets := make([]*roaring.Bitmap, len(t.gfirst)-1)
+		for g := range sets {
+			sets[g] = t.groupSet(ts, g)
+		}
+		if err := t.filter(ix, ts, live, sets); err != nil {
 			return 0, false, fmt.Errorf("search: %w", err)
 		}
-		if partial != nil {
+		if ts.partial != nil {
 			if ts.col = cols.segs[i]; ts.col == nil {
 				return 0, false, nil // the dates of this segment are not decoded yet
 			}
 		}
-		ts.match, ts.partial = m, partial
-		n := int(m.GetCardinality())
-		if partial != nil {
-			it := partial.Iterator()
+		n := int(ts.match.GetCardinality())
+		if ts.refused != nil {
+			n -= int(ts.match.AndCardinality(ts.refused))
+		}
+		if ts.partial != nil {
+			it := ts.partial.Iterator()
 			for it.HasNext() {
 				if !ts.dateOK(f, it.Next()) {
 					n--
 				}
 			}
 		}
+		ts.n = n
 		total += n
 		t.segs = append(t.segs, ts)
 	}
@@ -726,11 +712,23 @@ func (t *topRun) prepare(ix *Index, snap *scorch.IndexSnapshot) (total int, ok b
 	return total, true, nil
 }
 
-// matching returns the documents of ts that match every group, in a bitmap of its own. The
-// lists' sets are shared, and only combined where a group needs it.
-func (t *topRun) matching(ts *topSeg) *roaring.Bitmap {
-	groups := make([]*roaring.Bitmap, len(t.gfirst)-1)
-	for g := range groups {
+// groupSet returns the documents of ts matching group g: the list's own set where the group
+// is one clause, else the union of its branches, kept with the group's first list. It must
+// not be changed.
+func (t *topRun) groupSet(ts *topSeg, g int) *roaring.Bitmap {
+	first, end := t.cfirst[t.gfirst[g]], t.cfirst[t.gfirst[g+1]]
+	if end-first == 1 {
+		return ts.lists[first].all
+	}
+	var key strings.Builder
+	for b := t.gfirst[g]; b < t.gfirst[g+1]; b++ {
+		for _, c := range t.clauses[t.cfirst[b]:t.cfirst[b+1]] {
+			key.WriteString(c.field + "\x00" + c.term + "\x00")
+		}
+		key.WriteByte('\x01')
+	}
+	c := t.clauses[first]
+	return t.cache.unionOf(ts.lists[first], impactKey{ts.ss.Id(), c.field, c.term}, key.String(), func() *roaring.Bitmap {
 		branches := make([]*roaring.Bitmap, 0, t.gfirst[g+1]-t.gfirst[g])
 		for b := t.gfirst[g]; b < t.gfirst[g+1]; b++ {
 			all := make([]*roaring.Bitmap, 0, t.cfirst[b+1]-t.cfirst[b])
@@ -739,12 +737,36 @@ func (t *topRun) matching(ts *topSeg) *roaring.Bitmap {
 			}
 			branches = append(branches, and(all))
 		}
-		groups[g] = or(branches)
+		u := or(branches).Clone()
+		u.RunOptimize()
+		return u
+	})
+}
+
+// unionOf returns the set of l's group key, building it on first use; l is cached as k.
+func (c *impacts) unionOf(l *impactList, k impactKey, key string, build func() *roaring.Bitmap) *roaring.Bitmap {
+	l.unionMu.Lock()
+	defer l.unionMu.Unlock()
+	if u := l.unions[key]; u != nil {
+		return u
 	}
-	if len(groups) == 1 {
-		return groups[0].Clone()
+	u := build()
+	if l.unions == nil {
+		l.unions = map[string]*roaring.Bitmap{}
 	}
-	return roaring.FastAnd(groups...)
+	l.unions[key] = u
+	c.count(l, k, int(u.GetSizeInBytes())+len(key)+64)
+	return u
+}
+
+// count adds n bytes to the size of l, cached as k, if it is still cached.
+func (c *impacts) count(l *impactList, k impactKey, n int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.lists[k] == l {
+		l.size += n
+		c.bytes += n
+	}
 }
 
 // and and or combine bitmaps, one standing for itself.
@@ -762,68 +784,87 @@ func or(bms []*roaring.Bitmap) *roaring.Bitmap {
 	return roaring.FastOr(bms...)
 }
 
-// filter returns the documents of ts that hold all words, pass the filters and are not
-// deleted, and of them those whose date is to be checked (in a year the date bounds cut).
-// words becomes the result.
-func (t *topRun) filter(ix *Index, ss *scorch.SegmentSnapshot, live []*scorch.SegmentSnapshot, words, del *roaring.Bitmap) (m, partial *roaring.Bitmap, err error) {
-	seg := ss.Segment()
-	m = words
+// filter sets the matches of ts from sets, the documents of each group: those in all of
+// them that pass the filters. Where sets are all there is to it, ts.match is the one set
+// and ts.refused those to leave out of it; otherwise the refused are taken out of a bitmap
+// of ts's own.
+func (t *topRun) filter(ix *Index, ts *topSeg, live []*scorch.SegmentSnapshot, sets []*roaring.Bitmap) error {
+	seg := ts.ss.Segment()
 	f := t.q.filter
 	for _, k := range f.anyOf {
-		bm, err := anyBitmap(seg, k.field, k.vals)
+		bm, err := ix.filters.keywords(ts.ss, live, k.field, k.vals)
 		if err != nil {
-			return nil, nil, err
+			return err
 		}
-		m.And(bm)
-	}
-	var not []*roaring.Bitmap
-	if del != nil {
-		not = append(not, del)
-	}
-	// What is refused goes term by term: taking out each is cheaper than their union (adding
-	// one bitmap's values to another's runs went value by value: a fifth of a rare word's
-	// search at 1M documents).
-	for _, st := range f.hidden {
-		bm, err := termBitmap(seg, fieldStatus, st)
-		if err != nil {
-			return nil, nil, err
+		if bm == nil {
+			bm = roaring.New()
 		}
-		if bm != nil {
-			not = append(not, bm)
-		}
+		sets = append(sets, bm)
 	}
+	refused, err := ix.filters.refused(ts.ss, live, f.hidden)
+	if err != nil {
+		return err
+	}
+	var excluded []*roaring.Bitmap
 	for _, g := range t.q.excluded {
 		for _, b := range g {
 			bm, err := branchBitmap(seg, b)
 			if err != nil {
-				return nil, nil, err
+				return err
 			}
 			if bm != nil {
-				not = append(not, bm)
+				excluded = append(excluded, bm)
 			}
 		}
 	}
 	dated := !f.from.IsZero() || !f.to.IsZero()
+	if len(sets) == 1 && !dated && len(excluded) == 0 {
+		ts.match, ts.refused = sets[0], refused
+		return nil
+	}
+	m := intersect(sets)
 	if dated { // every document has a year (Created stands in for a missing date)
-		sy, err := ix.years.of(ss, live)
+		sy, err := ix.years.of(ts.ss, live)
 		if err != nil {
-			return nil, nil, err
+			return err
 		}
 		sy.keep(m, f.from, f.to)
 	}
-	for _, bm := range not {
+	for _, bm := range excluded {
 		m.AndNot(bm)
 	}
+	if refused != nil {
+		m.AndNot(refused)
+	}
+	ts.match = m
 	if dated && len(f.cut) > 0 {
-		bm, err := anyBitmap(seg, fieldYear, f.cut)
+		bm, err := ix.filters.keywords(ts.ss, live, fieldYear, f.cut)
 		if err != nil {
-			return nil, nil, err
+			return err
 		}
-		if partial = roaring.And(bm, m); partial.IsEmpty() {
-			partial = nil
+		if bm == nil {
+			return nil
+		}
+		if ts.partial = roaring.And(bm, m); ts.partial.IsEmpty() {
+			ts.partial = nil
 		}
 	}
-	return m, partial, nil
+	return nil
+}
+
+// intersect returns, in a bitmap of its own, the documents in all of sets, taken smallest
+// first: an in-place And of a dense set with a sparse one turns the sparse one dense first.
+func intersect(sets []*roaring.Bitmap) *roaring.Bitmap {
+	if len(sets) == 1 {
+		return sets[0].Clone()
+	}
+	sets = slices.Clone(sets)
+	slices.SortFunc(sets, func(a, b *roaring.Bitmap) int { return cmp.Compare(a.GetCardinality(), b.GetCardinality()) })
+	m := roaring.And(sets[0], sets[1])
+	for _, bm := range sets[2:] {
+		m.And(bm)
+	}
+	return m
 }
 
 // branchBitmap returns the documents of seg holding all clauses of b, nil if none; like
@@ -851,7 +892,7 @@ func (ts *topSeg) dateOK(f *topFilter, doc uint32) bool {
 // matches reports whether doc of segment s matches the whole search.
 func (t *topRun) matches(s int, doc uint32) bool {
 	ts := t.segs[s]
-	if !ts.match.Contains(doc) {
+	if !ts.match.Contains(doc) || ts.refused != nil && ts.refused.Contains(doc) {
 		return false
 	}
 	return ts.partial == nil || !ts.partial.Contains(doc) || ts.dateOK(t.q.filter, doc)
@@ -865,7 +906,7 @@ func (t *topRun) walk(ctx context.Context) ([]*candidate, bool, error) {
 	// The segments with matches by ub, highest first.
 	h := &heapOf[*segWalk]{less: func(a, b *segWalk) bool { return a.ub > b.ub }}
 	for s, ts := range t.segs {
-		if ts.match.IsEmpty() {
+		if ts.n == 0 {
 			continue
 		}
 		w := &segWalk{s: s}
@@ -936,13 +977,27 @@ func (t *topRun) walk(ctx context.Context) ([]*candidate, bool, error) {
 // them best first until want pass, or, with all, every one; every reports whether all
 // matches were checked, and ok is false if the search may check no more.
 func (t *topRun) scoreAll(all bool) (page []*candidate, every, ok bool, err error) {
-	var cands []candidate
+	// Without phrases only the want best are kept, the worst of them on top; with them all
+	// are, best on top, and taken one by one: only those up to the page are sorted.
+	h := &heapOf[scored]{less: func(a, b scored) bool { return b.before(a) }}
+	keep := t.want
+	if t.phrases != nil {
+		h.less, keep = scored.before, math.MaxInt
+		n := 0
+		for _, ts := range t.segs {
+			n += ts.n
+		}
+		h.items = make([]scored, 0, n)
+	}
+	imp := make([]float64, len(t.clauses))
 	for s, ts := range t.segs {
-		if ts.match.IsEmpty() {
+		if ts.n == 0 {
 			continue
 		}
-		// The lists cut short answer from all their impacts, the others from their own.
+		// The lists cut short answer from all their impacts, the others from their own, walked
+		// in document order along the matches.
 		full := make([]*allImpacts, len(ts.lists))
+		next := make([]int, len(ts.lists))
 		for j, l := range ts.lists {
 			if l.rest > 0 {
 				if full[j], err = t.cache.fullOf(l, ts.ss, t.clauses[j].field, t.clauses[j].term); err != nil {
@@ -950,36 +1005,52 @@ func (t *topRun) scoreAll(all bool) (page []*candidate, every, ok bool, err erro
 				}
 			}
 		}
-		imp := make([]float64, len(ts.lists))
 		it := ts.match.Iterator()
+		var refused roaring.IntPeekable
+		if ts.refused != nil {
+			refused = ts.refused.Iterator()
+		}
 		for it.HasNext() {
 			doc := it.Next()
-			if t.matches(s, doc) {
-				cands = append(cands, candidate{seg: s, doc: doc, num: ts.start + uint64(doc), lo: t.score(ts, full, imp, doc)})
+			if refused != nil {
+				if refused.AdvanceIfNeeded(doc); refused.HasNext() && refused.PeekNext() == doc {
+					continue
+				}
+			}
+			if ts.partial != nil && ts.partial.Contains(doc) && !ts.dateOK(t.q.filter, doc) {
+				continue
+			}
+			e := scored{lo: t.score(ts, full, next, imp, doc), num: ts.start + uint64(doc), seg: int32(s), doc: doc}
+			switch {
+			case h.Len() < keep:
+				h.items = append(h.items, e)
+				if keep < math.MaxInt {
+					heap.Fix(h, h.Len()-1)
+				}
+			case e.before(h.items[0]):
+				h.items[0] = e
+				heap.Fix(h, 0)
 			}
 		}
 	}
-	// Best first, taken one by one: only those up to the page are sorted.
-	h := &heapOf[*candidate]{items: make([]*candidate, len(cands)), less: func(a, b *candidate) bool {
-		return a.lo > b.lo || a.lo == b.lo && a.num < b.num
-	}}
-	for i := range cands {
-		cands[i].hi = cands[i].lo
-		h.items[i] = &cands[i]
+	if keep < math.MaxInt { // the want best, worst on top: best first
+		page = make([]*candidate, h.Len())
+		for i := len(page) - 1; i >= 0; i-- {
+			page[i] = heap.Pop(h).(scored).candidate()
+		}
+		return page, true, true, nil
 	}
 	heap.Init(h)
-	for h.Len() > 0 && (len(page) < t.want || all && t.phrases != nil) {
-		c := heap.Pop(h).(*candidate)
-		if t.phrases != nil {
-			if t.phrases.exhausted() {
-				return nil, false, false, nil
+	for h.Len() > 0 && (len(page) < t.want || all) {
+		if t.phrases.exhausted() {
+			return nil, false, false, nil
+		}
+		c := heap.Pop(h).(scored).candidate()
+		if ok, err := t.check(c); err != nil || !ok {
+			if err != nil {
+				return nil, false, false, err
 			}
-			if ok, err := t.check(c); err != nil || !ok {
-				if err != nil {
-					return nil, false, false, err
-				}
-				continue
-			}
+			continue
 		}
 		if len(page) < t.want {
 			page = append(page, c)
@@ -988,17 +1059,40 @@ func (t *topRun) scoreAll(all bool) (page []*candidate, every, ok bool, err erro
 	return page, h.Len() == 0, true, nil
 }
 
-// score is the score of doc, a match of ts; full holds the impacts of the lists cut short,
-// imp is room for a contribution per clause (-1: the document lacks its term).
-func (t *topRun) score(ts *topSeg, full []*allImpacts, imp []float64, doc uint32) float64 {
+// scored is a match scored whole, kept small (no pointers) while all are scored.
+type scored struct {
+	lo  float64
+	num uint64
+	seg int32
+	doc uint32
+}
+
+// before: a ranks before b, by score, ties by index order.
+func (a scored) before(b scored) bool { return a.lo > b.lo || a.lo == b.lo && a.num < b.num }
+
+func (a scored) candidate() *candidate {
+	return &candidate{seg: int(a.seg), doc: a.doc, num: a.num, lo: a.lo, hi: a.lo}
+}
+
+// score is the score of doc, a match of ts, the matches scored in document order; full holds
+// the impacts of the lists cut short, next where the walk along each other list is, and imp
+// is room for a contribution per clause (-1: the document lacks its term).
+func (t *topRun) score(ts *topSeg, full []*allImpacts, next []int, imp []float64, doc uint32) float64 {
 	for j, l := range ts.lists {
 		imp[j] = -1
 		if f := full[j]; f != nil {
 			if f.words[doc>>6]&(1<<(doc&63)) != 0 {
 				imp[j] = f.at(doc) * t.c[j]
 			}
-		} else if i := l.find(doc); i >= 0 {
-			imp[j] = l.impact(i) * t.c[j]
+			continue
+		}
+		i := next[j]
+		for i < len(l.byDoc) && uint32(l.byDoc[i]>>32) < doc {
+			i++
+		}
+		next[j] = i
+		if i < len(l.byDoc) && uint32(l.byDoc[i]>>32) == doc {
+			imp[j] = l.impact(int(uint32(l.byDoc[i]))) * t.c[j]
 		}
 	}
 	held := func(b int) bool {

@@ -119,9 +119,10 @@ type Index struct {
 	stop chan struct{} // closed once no sender remains: the writer drains and exits
 	done chan struct{} // closed by the writer on exit
 
-	cols    *columns  // decoded facet and date values per segment
-	impacts *impacts  // postings by impact per segment (impact.go)
-	years   *yearSets // documents by year per segment (years.go)
+	cols    *columns    // decoded facet and date values per segment
+	impacts *impacts    // postings by impact per segment (impact.go)
+	years   *yearSets   // documents by year per segment (years.go)
+	filters *filterSets // documents by keyword, and those refused, per segment (filters.go)
 
 	errMu sync.Mutex
 	werr  *WriteError // failures not yet reported
@@ -157,6 +158,7 @@ func open(dir string, opts *Options) (ix *Index, created bool, err error) {
 		opts: o, b: b, german: german, exact: exact,
 		cols:    newColumns(),
 		impacts: newImpacts(o.ImpactBytes),
+		filters: newFilterSets(),
 		years:   newYearSets(),
 		ops:     make(chan op, o.QueueSize),
 		quit:    make(chan struct{}),
