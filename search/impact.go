@@ -50,9 +50,10 @@ import (
 // variable for tests).
 var maxImpacts = 4096
 
-// topAnswered counts the searches the impact lists answered, primedLists the lists built
-// ahead of searches (prime.go) (for tests).
-var topAnswered, primedLists atomic.Int64
+// topAnswered counts the searches the impact lists answered, lateScored those that scored all
+// matches after the walk gave up, primedLists the lists built ahead of searches (prime.go)
+// (for tests).
+var topAnswered, lateScored, primedLists atomic.Int64
 
 // Limits of a search by impact lists and the cache's default budget.
 const (
@@ -69,6 +70,17 @@ const (
 // lists, and the matches of several frequent words, or of a phrase and a word, in none of
 // their tops. (A variable for tests.)
 var maxScoreAll = 16384
+
+// A search of more matches walks the lists first, for as many steps as scoring them all would
+// take time (a step costs about scoresPerStep scores, and the walk takes at least
+// minWalkSteps), then scores them all if it could not decide, up to maxScoreAllLate matches:
+// a phrase and a word, all frequent, may meet at the top of their lists or not at all. (Variables
+// for tests.)
+var (
+	maxScoreAllLate = 1 << 18
+	minWalkSteps    = 2048
+	scoresPerStep   = 16
+)
 
 // eagerAfter is how many steps the walk takes before it completes the scores of what it meets
 // (beEager; a variable for tests).
@@ -531,9 +543,15 @@ type topRun struct {
 	cands          []*candidate        // the matching ones
 	best           *heapOf[*candidate] // the want candidates best by lo (ties by index order), worst on top
 	want           int
-	// phrases checks the candidates' phrases, passed counts those that passed.
-	phrases *phraseChecker
-	passed  int
+	// phrases checks the candidates' phrases, passed counts those that passed, verdicts
+	// keeps what each check found, by global document number.
+	phrases  *phraseChecker
+	passed   int
+	verdicts map[uint64]bool
+	// With phrases, the candidates neither in the best nor failed, best on top: the best are
+	// filled again from them when some fail.
+	pending *heapOf[*candidate]
+	steps   int  // the walk's steps before it gives up
 	whole   bool // every match was met (and checked)
 	eager   bool // scores are completed as candidates are met (beEager)
 }
@@ -571,23 +589,39 @@ func (ix *Index) topSearch(ctx context.Context, r index.IndexReader, p *plan, re
 		if t.phrases, err = newPhraseChecker(ix, r, p.checks); err != nil {
 			return nil, false, err
 		}
+		t.verdicts = map[uint64]bool{}
+		t.pending = &heapOf[*candidate]{less: func(a, b *candidate) bool {
+			return a.lo > b.lo || a.lo == b.lo && a.num < b.num
+		}}
 	}
 	var page []*candidate
-	if total <= maxScoreAll {
-		// With phrases, as collect checks them: all of a few candidates, the total then
-		// exact; of more, the best until the page is full.
-		var every bool
-		page, every, ok, err = t.scoreAll(total <= lateChecks(want))
-		if t.phrases != nil {
-			out.Total, out.Capped = t.passed, !every
+	scoreAll := total <= maxScoreAll
+	if !scoreAll {
+		// The walk, given as many steps as scoring all would take time, where it may.
+		t.steps = maxTopSteps
+		if total <= maxScoreAllLate {
+			t.steps = min(maxTopSteps, max(minWalkSteps, total/scoresPerStep))
 		}
-	} else {
 		page, ok, err = t.walk(ctx)
 		if err == nil && ok && t.phrases != nil {
 			// Unless the walk met every match, only the page's contenders were checked: the
 			// total counts those that passed.
 			page, ok, err = t.verify(page, want, t.whole)
 			out.Total, out.Capped = t.passed, !t.whole
+		}
+		scoreAll = err == nil && !ok && total <= maxScoreAllLate
+		if scoreAll {
+			lateScored.Add(1)
+			t.passed = 0
+		}
+	}
+	if scoreAll {
+		// With phrases, as collect checks them: all of a few candidates, the total then
+		// exact; of more, the best until the page is full.
+		var every bool
+		page, every, ok, err = t.scoreAll(total <= lateChecks(want))
+		if t.phrases != nil {
+			out.Total, out.Capped = t.passed, !every
 		}
 	}
 	if err != nil || !ok {
@@ -947,7 +981,7 @@ func (t *topRun) walk(ctx context.Context) ([]*candidate, bool, error) {
 			page := slices.DeleteFunc(t.cands, func(c *candidate) bool { return c.failed })
 			return page, true, t.resolve(page)
 		}
-		if h.Len() == 0 || steps > maxTopSteps {
+		if h.Len() == 0 || steps > t.steps {
 			return nil, false, nil
 		}
 		w := h.items[0]
@@ -1183,6 +1217,9 @@ func (t *topRun) beEager() error {
 	}
 	// The best by the complete scores.
 	t.best.items = t.best.items[:0]
+	if t.pending != nil {
+		t.pending.items = t.pending.items[:0]
+	}
 	for _, c := range t.cands {
 		c.inBest = false
 		if !c.failed {
@@ -1192,19 +1229,26 @@ func (t *topRun) beEager() error {
 	return nil
 }
 
-// join takes c into the best if it is better than the worst of them.
+// join takes c into the best if it is better than the worst of them; with phrases, the
+// candidate left out, c or the worst, is pending.
 func (t *topRun) join(c *candidate) {
+	out := c
 	switch {
 	case t.best.Len() < t.want:
 		heap.Push(t.best, c)
+		out = nil
 	case t.best.less(t.best.items[0], c):
-		t.best.items[0].inBest = false
+		out = t.best.items[0]
+		out.inBest = false
 		t.best.items[0] = c
 		heap.Fix(t.best, 0)
-	default:
-		return
 	}
-	c.inBest = true
+	if out != c {
+		c.inBest = true
+	}
+	if out != nil && t.pending != nil {
+		heap.Push(t.pending, out)
+	}
 }
 
 // checkBest checks the phrases of the best candidates not checked yet, and reports whether
@@ -1233,17 +1277,23 @@ func (t *topRun) checkBest() (bool, error) {
 	}
 	t.best.items = slices.DeleteFunc(t.best.items, func(c *candidate) bool { return c.failed })
 	heap.Init(t.best)
-	for _, c := range t.cands {
-		if !c.failed && !c.inBest {
-			t.join(c)
-		}
+	for t.best.Len() < t.want && t.pending.Len() > 0 {
+		c := heap.Pop(t.pending).(*candidate)
+		heap.Push(t.best, c)
+		c.inBest = true
 	}
 	return false, nil
 }
 
 // check checks c's phrases.
 func (t *topRun) check(c *candidate) (bool, error) {
-	ok, err := t.phrases.passesNum(c.num)
+	ok, known := t.verdicts[c.num]
+	var err error
+	if !known {
+		if ok, err = t.phrases.passesNum(c.num); err == nil {
+			t.verdicts[c.num] = ok
+		}
+	}
 	c.checked, c.failed = ok, !ok && err == nil
 	if ok {
 		t.passed++

@@ -72,14 +72,26 @@ func TestImpactsAgree(t *testing.T) {
 		{Query: `"Antrag Bescheid" klasse:tax`}, {Query: `"der Antrag"`, Size: 50, From: 20}, {Query: `"Anna Weiß"`},
 		{Query: `Hundesteuer -"Anna Weiß"`}, {Query: `"Bescheid über" -Frist`}, {Query: `"der die"`, Size: 5},
 	}
-	full, few, eager := maxImpacts, maxScoreAll, eagerAfter
-	defer func() { maxImpacts, maxScoreAll, eagerAfter = full, few, eager }()
+	full, few, eager, walkMin, perStep, late := maxImpacts, maxScoreAll, eagerAfter, minWalkSteps, scoresPerStep, maxScoreAllLate
+	defer func() {
+		maxImpacts, maxScoreAll, eagerAfter, minWalkSteps, scoresPerStep, maxScoreAllLate = full, few, eager, walkMin, perStep, late
+	}()
 	// The lists whole and cut short; a search of few matches scoring them all, and walking
-	// the lists as one of many would, completing the scores of what it meets late or at once.
-	for _, limit := range [][3]int{{full, few, eager}, {12, few, eager}, {full, 0, eager}, {12, 0, eager}, {full, 0, 0}, {12, 0, 0}} {
+	// the lists as one of many would, completing the scores of what it meets late or at once;
+	// the walk on its own (walk steps 0), or given one step before it scores all.
+	for _, limit := range [][4]int{{full, few, eager, walkMin}, {12, few, eager, walkMin}, {full, 0, eager, 0},
+		{12, 0, eager, 0}, {full, 0, 0, 0}, {12, 0, 0, 0}, {12, 0, 0, walkMin}, {full, 0, eager, 1}, {12, 0, 0, 1}} {
 		maxImpacts, maxScoreAll, eagerAfter = limit[0], limit[1], limit[2]
+		minWalkSteps, scoresPerStep, maxScoreAllLate = walkMin, perStep, late
+		switch limit[3] {
+		case 0:
+			maxScoreAllLate = 0
+		case 1:
+			minWalkSteps, scoresPerStep = 1, math.MaxInt
+		}
 		ix.impacts = newImpacts(impactsBudget)
 		var answered int
+		lates := lateScored.Load()
 		for _, req := range queries {
 			before := topAnswered.Load()
 			want, got := searchBothWays(t, ix, req, &useImpacts)
@@ -108,7 +120,11 @@ func TestImpactsAgree(t *testing.T) {
 				}
 			}
 		}
-		t.Logf("lists of %v: %d of %d searches answered from them", limit, answered, len(queries))
+		lates = lateScored.Load() - lates
+		t.Logf("lists of %v: %d of %d searches answered from them, %d by scoring all after the walk", limit, answered, len(queries), lates)
+		if limit[3] == 1 && lates < 10 {
+			t.Errorf("lists of %v: only %d searches scored all after the walk gave up", limit, lates)
+		}
 		if limit[0] == full && answered < len(queries)-3 {
 			t.Errorf("lists of %v answered only %d of %d searches", limit, answered, len(queries))
 		}
