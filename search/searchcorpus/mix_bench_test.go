@@ -1,6 +1,7 @@
 package searchcorpus_test
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -25,6 +26,7 @@ var (
 	benchIndexAt = flag.String("index", "", "keep the BenchmarkSearchMix index in `DIR` (reused when it holds the same corpus)")
 	benchScan    = flag.Int("scanlimit", 0, "search.Options.ScanLimit for BenchmarkSearchMix (0: the default)")
 	benchBatch   = flag.Int("batch", 0, "search.Options.BatchSize for BenchmarkSearchMix (0: the default)")
+	benchSlowest = flag.Int("slowest", 0, "name the `N` slowest queries of each phase of BenchmarkSearchMix")
 )
 
 // BenchmarkSearchMix indexes -docs generated documents (docs/s, size on
@@ -171,11 +173,14 @@ func whileIngesting(b *testing.B, docs int, put func(search.Doc) error, mix func
 	return r
 }
 
-// mixRun is one run of the query mix: latencies by class, and each query's page of IDs.
+// mixRun is one run of the query mix: latencies by class, and each query's page of IDs,
+// class, text and latency.
 type mixRun struct {
 	lat   map[string][]time.Duration
 	pages [][]string
 	class []string
+	query []string
+	took  []time.Duration
 }
 
 // runQueries runs the 1,000-query mix once with run.
@@ -199,8 +204,17 @@ func runQueries(ctx context.Context, b *testing.B, run func(context.Context, sea
 		}
 		r.pages = append(r.pages, ids)
 		r.class = append(r.class, class)
+		r.query = append(r.query, fmt.Sprintf("%q %v %s–%s", q.Query, q.ClassFilter, day(q.From), day(q.To)))
+		r.took = append(r.took, d)
 	}
 	return r
+}
+
+func day(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.DateOnly)
 }
 
 // compare reports, per class, how much slower PostgreSQL was (ratio of medians and of 99th
@@ -275,6 +289,17 @@ func report(b *testing.B, phase string, r mixRun) {
 		lines = append(lines, fmt.Sprintf("%-18s n=%4d p50=%-10v p95=%-10v p99=%v", c, len(ds),
 			pct(ds, 0.50).Round(time.Microsecond), pct(ds, 0.95).Round(time.Microsecond), pct(ds, 0.99).Round(time.Microsecond)))
 		b.ReportMetric(float64(pct(ds, 0.99).Microseconds())/1000, phase+"-"+c+"-p99-ms")
+	}
+	if *benchSlowest > 0 {
+		order := make([]int, len(r.took))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortFunc(order, func(i, j int) int { return cmp.Compare(r.took[j], r.took[i]) })
+		lines = append(lines, "slowest:")
+		for _, i := range order[:min(*benchSlowest, len(order))] {
+			lines = append(lines, fmt.Sprintf("  %9v %-18s %s", r.took[i].Round(time.Microsecond), r.class[i], r.query[i]))
+		}
 	}
 	b.Logf("%s:\n%s", phase, strings.Join(lines, "\n"))
 }
