@@ -59,8 +59,8 @@ var topAnswered, lateScored, primedLists atomic.Int64
 const (
 	maxTopWords = 8     // words of a search the impact lists answer
 	maxTopSteps = 20000 // steps (an entry of each list of a segment) before a search gives up
-	// Bytes of lists kept. Warm fills them; the lists of stop words (phrases) and the impacts
-	// read whole (allImpacts) push out those not in use.
+	// Bytes of lists kept. Warm fills them; the lists of stop words (phrases) push out those
+	// not in use. The impacts read whole (allImpacts) get half as much again (impacts.fulls).
 	impactsBudget = 512 << 20
 )
 
@@ -153,8 +153,10 @@ type impactList struct {
 	elem  *list.Element // in the cache's order of use
 	// The impacts of all the documents, read when a search first needs many outside the best
 	// (see complete).
-	fullMu sync.Mutex
-	full   atomic.Pointer[allImpacts]
+	fullMu   sync.Mutex
+	full     atomic.Pointer[allImpacts]
+	fullElem *list.Element // in the cache's order of whole impacts used (c.mu held)
+	fullSize int
 	// The sets of the groups whose first clause the list is (topRun.groupSet), by the
 	// group's clauses.
 	unionMu sync.Mutex
@@ -197,20 +199,28 @@ func impactOf(freq uint32, norm float32) float64 {
 // impacts caches impact lists, least recently used dropped first past the budget; lists of
 // segments merged away are dropped in that way too.
 type impacts struct {
-	mu       sync.Mutex
-	lists    map[impactKey]*impactList
-	order    *list.List // of impactKey, most recently used first
-	bytes    int
-	budget   int
-	primed   map[uint64]bool // segments whose lists have been built ahead (prime.go)
-	building sync.Mutex      // held by the one building lists ahead
-	ahead    sync.WaitGroup  // builds ahead under way
-	quit     context.Context // done when the index closes: builds ahead stop
-	cancel   context.CancelFunc
+	mu     sync.Mutex
+	lists  map[impactKey]*impactList
+	order  *list.List // of impactKey, most recently used first
+	bytes  int
+	budget int
+	// The impacts read whole (allImpacts) have a budget of their own, half the lists': they
+	// are read for the searches slow to decide, often of stop words, a megabyte per 125,000
+	// postings, and had pushed out the lists Warm built for the common words, which the next
+	// searches of those then built again (40–55 ms each at 1M documents).
+	fulls      *list.List // of *impactList, most recently used first
+	fullBytes  int
+	fullBudget int
+	primed     map[uint64]bool // segments whose lists have been built ahead (prime.go)
+	building   sync.Mutex      // held by the one building lists ahead
+	ahead      sync.WaitGroup  // builds ahead under way
+	quit       context.Context // done when the index closes: builds ahead stop
+	cancel     context.CancelFunc
 }
 
 func newImpacts(budget int) *impacts {
-	c := &impacts{lists: map[impactKey]*impactList{}, order: list.New(), budget: budget, primed: map[uint64]bool{}}
+	c := &impacts{lists: map[impactKey]*impactList{}, order: list.New(), budget: budget, primed: map[uint64]bool{},
+		fulls: list.New(), fullBudget: budget / 2}
 	c.quit, c.cancel = context.WithCancel(context.Background())
 	return c
 }
@@ -259,8 +269,20 @@ func (c *impacts) list(ss *scorch.SegmentSnapshot, field, term string) (*impactL
 		c.order.Remove(old)
 		delete(c.lists, old.Value.(impactKey))
 		c.bytes -= ol.size
+		c.dropFull(ol)
 	}
 	return l, nil
+}
+
+// dropFull forgets l's whole impacts (c.mu held); a search that has them keeps them.
+func (c *impacts) dropFull(l *impactList) {
+	if l.fullElem == nil {
+		return
+	}
+	c.fulls.Remove(l.fullElem)
+	l.fullElem = nil
+	c.fullBytes -= l.fullSize
+	l.full.Store(nil)
 }
 
 // impactEntry is one posting while a list is built.
@@ -352,6 +374,11 @@ func (l *impactList) build(seg segment.Segment, field, term string) error {
 // search of "der Antrag" 8 ms for every page.
 func (c *impacts) fullOf(l *impactList, ss *scorch.SegmentSnapshot, field, term string) (*allImpacts, error) {
 	if a := l.full.Load(); a != nil {
+		c.mu.Lock()
+		if l.fullElem != nil {
+			c.fulls.MoveToFront(l.fullElem)
+		}
+		c.mu.Unlock()
 		return a, nil
 	}
 	l.fullMu.Lock()
@@ -364,7 +391,16 @@ func (c *impacts) fullOf(l *impactList, ss *scorch.SegmentSnapshot, field, term 
 		return nil, err
 	}
 	l.full.Store(a)
-	c.count(l, impactKey{ss.Id(), field, term}, a.size())
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.lists[impactKey{ss.Id(), field, term}] != l {
+		return a, nil // dropped meanwhile: not kept
+	}
+	l.fullElem, l.fullSize = c.fulls.PushFront(l), a.size()
+	c.fullBytes += l.fullSize
+	for c.fullBytes > c.fullBudget && c.fulls.Len() > 1 {
+		c.dropFull(c.fulls.Back().Value.(*impactList))
+	}
 	return a, nil
 }
 

@@ -154,6 +154,44 @@ func TestImpactsBudget(t *testing.T) {
 	}
 }
 
+// TestImpactsWholeBudget: the impacts read whole stay within their own budget, the least
+// recently used dropped first, and leave the lists in place; searches that read them again
+// still agree with Bleve.
+func TestImpactsWholeBudget(t *testing.T) {
+	ix := mixedIndex(t, nil, 3)
+	cut, few := maxImpacts, maxScoreAll
+	defer func() { maxImpacts, maxScoreAll = cut, few }()
+	maxImpacts, maxScoreAll = 12, 1<<20 // every list cut short, every search scoring all
+	ix.impacts = newImpacts(impactsBudget)
+	ix.impacts.fullBudget = 6 << 10
+	queries := []string{"Antrag", "Bescheid", "Frist", "Gebühr", "Mahnung", "Antrag Bescheid", "Antrag"}
+	for _, q := range queries {
+		want, got := searchBothWays(t, ix, Request{Query: q, Role: Clerk}, &useImpacts)
+		if got.Total != want.Total || len(got.Hits) != len(want.Hits) || len(got.Hits) > 0 && got.Hits[0].ID != want.Hits[0].ID {
+			t.Errorf("%q: %d hits of %d, Bleve %d of %d", q, len(got.Hits), got.Total, len(want.Hits), want.Total)
+		}
+		c := ix.impacts
+		c.mu.Lock()
+		whole, n, lists := c.fullBytes, c.fulls.Len(), len(c.lists)
+		c.mu.Unlock()
+		if whole > c.fullBudget && n > 1 {
+			t.Fatalf("after %q: %d bytes of whole impacts in %d lists, budget %d", q, whole, n, c.fullBudget)
+		}
+		if n == 0 || lists < n {
+			t.Fatalf("after %q: %d whole impacts kept, %d lists", q, n, lists)
+		}
+	}
+	var dropped int
+	for _, l := range ix.impacts.lists {
+		if l.rest > 0 && l.full.Load() == nil {
+			dropped++
+		}
+	}
+	if dropped == 0 {
+		t.Error("no whole impacts were dropped: the budget was not exercised")
+	}
+}
+
 // TestImpactsPrime: Warm builds the lists of the big segments' frequent terms; a segment a
 // merge makes gets the lists of the words in use built in the background, before a search of
 // those words meets it.

@@ -52,8 +52,9 @@ type Options struct {
 	// Result.Capped); default 10,000, as many as a clerk could page through (MaxFrom). Searches
 	// the impact lists answer (impact.go) are not limited by it.
 	ScanLimit int
-	// ImpactBytes bounds the memory of the impact lists kept (impact.go); default 256 MiB. Warm
-	// fills it with the lists of the most frequent terms (prime.go).
+	// ImpactBytes bounds the memory of the impact lists kept (impact.go); default 512 MiB. Warm
+	// fills it with the lists of the most frequent terms (prime.go). The impacts of whole lists
+	// some searches read get half as much again.
 	ImpactBytes int
 	Now         func() time.Time // clock for naming a moved-aside index; default time.Now
 }
