@@ -60,7 +60,7 @@ const (
 	maxTopWords = 8     // words of a search the impact lists answer
 	maxTopSteps = 20000 // steps (an entry of each list of a segment) before a search gives up
 	// Bytes of lists kept. Warm fills them; the lists of stop words (phrases) push out those
-	// not in use. The impacts read whole (allImpacts) get half as much again (impacts.fulls).
+	// not in use. The impacts read whole (allImpacts) get as much again (impacts.fulls).
 	impactsBudget = 512 << 20
 )
 
@@ -204,7 +204,7 @@ type impacts struct {
 	order  *list.List // of impactKey, most recently used first
 	bytes  int
 	budget int
-	// The impacts read whole (allImpacts) have a budget of their own, half the lists': they
+	// The impacts read whole (allImpacts) have a budget of their own, as big as the lists': they
 	// are read for the searches slow to decide, often of stop words, a megabyte per 125,000
 	// postings, and had pushed out the lists Warm built for the common words, which the next
 	// searches of those then built again (40–55 ms each at 1M documents).
@@ -220,7 +220,7 @@ type impacts struct {
 
 func newImpacts(budget int) *impacts {
 	c := &impacts{lists: map[impactKey]*impactList{}, order: list.New(), budget: budget, primed: map[uint64]bool{},
-		fulls: list.New(), fullBudget: budget / 2}
+		fulls: list.New(), fullBudget: budget}
 	c.quit, c.cancel = context.WithCancel(context.Background())
 	return c
 }

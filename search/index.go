@@ -54,7 +54,7 @@ type Options struct {
 	ScanLimit int
 	// ImpactBytes bounds the memory of the impact lists kept (impact.go); default 512 MiB. Warm
 	// fills it with the lists of the most frequent terms (prime.go). The impacts of whole lists
-	// some searches read get half as much again.
+	// some searches read get as much again.
 	ImpactBytes int
 	Now         func() time.Time // clock for naming a moved-aside index; default time.Now
 }
