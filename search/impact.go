@@ -564,6 +564,15 @@ type candidate struct {
 	failed  bool // it failed them: it does not match
 }
 
+// before: a ranks before b.
+func (a *candidate) before(b *candidate) bool { return rank(a.lo, a.num, b.lo, b.num) < 0 }
+
+// rank orders two documents by score, best first, ties by index order (Bleve's order):
+// negative if the first ranks before the second.
+func rank(alo float64, anum uint64, blo float64, bnum uint64) int {
+	return cmp.Or(cmp.Compare(blo, alo), cmp.Compare(anum, bnum))
+}
+
 // topRun is one top search under way.
 type topRun struct {
 	q       *topQuery
@@ -574,6 +583,7 @@ type topRun struct {
 	// (and in mask, as bits).
 	gfirst, cfirst []int
 	mask           []uint64
+	unionKeys      []string // per group: its clauses, naming its union (groupSet)
 	c              []float64
 	met            map[uint64]bool     // global document numbers met, matching or not
 	cands          []*candidate        // the matching ones
@@ -587,7 +597,6 @@ type topRun struct {
 	// With phrases, the candidates neither in the best nor failed, best on top: the best are
 	// filled again from them when some fail.
 	pending *heapOf[*candidate]
-	steps   int  // the walk's steps before it gives up
 	whole   bool // every match was met (and checked)
 	eager   bool // scores are completed as candidates are met (beEager)
 }
@@ -618,27 +627,23 @@ func (ix *Index) topSearch(ctx context.Context, r index.IndexReader, p *plan, re
 		return out, true, nil
 	}
 	t.want = want
-	t.best = &heapOf[*candidate]{less: func(a, b *candidate) bool {
-		return a.lo < b.lo || a.lo == b.lo && a.num > b.num
-	}}
+	t.best = &heapOf[*candidate]{less: func(a, b *candidate) bool { return b.before(a) }}
 	if len(p.checks) > 0 {
 		if t.phrases, err = newPhraseChecker(ix, r, p.checks); err != nil {
 			return nil, false, err
 		}
 		t.verdicts = map[uint64]bool{}
-		t.pending = &heapOf[*candidate]{less: func(a, b *candidate) bool {
-			return a.lo > b.lo || a.lo == b.lo && a.num < b.num
-		}}
+		t.pending = &heapOf[*candidate]{less: (*candidate).before}
 	}
 	var page []*candidate
 	scoreAll := total <= maxScoreAll
 	if !scoreAll {
 		// The walk, given as many steps as scoring all would take time, where it may.
-		t.steps = maxTopSteps
+		steps := maxTopSteps
 		if total <= maxScoreAllLate {
-			t.steps = min(maxTopSteps, max(minWalkSteps, total/scoresPerStep))
+			steps = min(maxTopSteps, max(minWalkSteps, total/scoresPerStep))
 		}
-		page, ok, err = t.walk(ctx)
+		page, ok, err = t.walk(ctx, steps)
 		if err == nil && ok && t.phrases != nil {
 			// Unless the walk met every match, only the page's contenders were checked: the
 			// total counts those that passed.
@@ -684,13 +689,19 @@ func (t *topRun) layout() bool {
 			return false
 		}
 		t.gfirst = append(t.gfirst, len(t.cfirst))
+		var key strings.Builder
 		for _, b := range g {
 			if len(b) == 0 {
 				return false
 			}
 			t.cfirst = append(t.cfirst, len(t.clauses))
 			t.clauses = append(t.clauses, b...)
+			for _, c := range b {
+				key.WriteString(c.field + "\x00" + c.term + "\x00")
+			}
+			key.WriteByte('\x01')
 		}
+		t.unionKeys = append(t.unionKeys, key.String())
 	}
 	t.gfirst = append(t.gfirst, len(t.cfirst))
 	t.cfirst = append(t.cfirst, len(t.clauses))
@@ -790,15 +801,8 @@ func (t *topRun) groupSet(ts *topSeg, g int) *roaring.Bitmap {
 	if end-first == 1 {
 		return ts.lists[first].all
 	}
-	var key strings.Builder
-	for b := t.gfirst[g]; b < t.gfirst[g+1]; b++ {
-		for _, c := range t.clauses[t.cfirst[b]:t.cfirst[b+1]] {
-			key.WriteString(c.field + "\x00" + c.term + "\x00")
-		}
-		key.WriteByte('\x01')
-	}
 	c := t.clauses[first]
-	return t.cache.unionOf(ts.lists[first], impactKey{ts.ss.Id(), c.field, c.term}, key.String(), func() *roaring.Bitmap {
+	return t.cache.unionOf(ts.lists[first], impactKey{ts.ss.Id(), c.field, c.term}, t.unionKeys[g], func() *roaring.Bitmap {
 		branches := make([]*roaring.Bitmap, 0, t.gfirst[g+1]-t.gfirst[g])
 		for b := t.gfirst[g]; b < t.gfirst[g+1]; b++ {
 			all := make([]*roaring.Bitmap, 0, t.cfirst[b+1]-t.cfirst[b])
@@ -923,12 +927,12 @@ func (t *topRun) filter(ix *Index, ts *topSeg, live []*scorch.SegmentSnapshot, s
 }
 
 // intersect returns, in a bitmap of its own, the documents in all of sets, taken smallest
-// first: an in-place And of a dense set with a sparse one turns the sparse one dense first.
+// first (it sorts sets so): an in-place And of a dense set with a sparse one turns the sparse
+// one dense first.
 func intersect(sets []*roaring.Bitmap) *roaring.Bitmap {
 	if len(sets) == 1 {
 		return sets[0].Clone()
 	}
-	sets = slices.Clone(sets)
 	slices.SortFunc(sets, func(a, b *roaring.Bitmap) int { return cmp.Compare(a.GetCardinality(), b.GetCardinality()) })
 	m := roaring.And(sets[0], sets[1])
 	for _, bm := range sets[2:] {
@@ -959,20 +963,26 @@ func (ts *topSeg) dateOK(f *topFilter, doc uint32) bool {
 	return (f.from.IsZero() || d >= f.from.UnixNano()) && (f.to.IsZero() || d < f.to.UnixNano())
 }
 
+// outOfDates reports whether doc, of ts.match, has a date to check and fails it.
+func (ts *topSeg) outOfDates(f *topFilter, doc uint32) bool {
+	return ts.partial != nil && ts.partial.Contains(doc) && !ts.dateOK(f, doc)
+}
+
 // matches reports whether doc of segment s matches the whole search.
 func (t *topRun) matches(s int, doc uint32) bool {
 	ts := t.segs[s]
 	if !ts.match.Contains(doc) || ts.refused != nil && ts.refused.Contains(doc) {
 		return false
 	}
-	return ts.partial == nil || !ts.partial.Contains(doc) || ts.dateOK(t.q.filter, doc)
+	return !ts.outOfDates(t.q.filter, doc)
 }
 
 // walk finds the want best matches, best first (ties by index order); ok is false if the
 // lists cannot decide. It steps the segment whose unmet documents could score highest until
 // want candidates are certain to score at least as much as any document not among the
-// contenders (candidates that might still beat the worst of them), whose scores it completes.
-func (t *topRun) walk(ctx context.Context) ([]*candidate, bool, error) {
+// contenders (candidates that might still beat the worst of them), whose scores it completes;
+// it gives up after maxSteps steps.
+func (t *topRun) walk(ctx context.Context, maxSteps int) ([]*candidate, bool, error) {
 	// The segments with matches by ub, highest first.
 	h := &heapOf[*segWalk]{less: func(a, b *segWalk) bool { return a.ub > b.ub }}
 	for s, ts := range t.segs {
@@ -1017,7 +1027,7 @@ func (t *topRun) walk(ctx context.Context) ([]*candidate, bool, error) {
 			page := slices.DeleteFunc(t.cands, func(c *candidate) bool { return c.failed })
 			return page, true, t.resolve(page)
 		}
-		if h.Len() == 0 || steps > t.steps {
+		if h.Len() == 0 || steps > maxSteps {
 			return nil, false, nil
 		}
 		w := h.items[0]
@@ -1050,9 +1060,9 @@ func (t *topRun) scoreAll(all bool) (page []*candidate, every, ok bool, err erro
 	// Without phrases only the want best are kept, the worst of them on top; with them all
 	// are, best on top, and taken one by one: only those up to the page are sorted.
 	h := &heapOf[scored]{less: func(a, b scored) bool { return b.before(a) }}
-	keep := t.want
-	if t.phrases != nil {
-		h.less, keep = scored.before, math.MaxInt
+	bounded := t.phrases == nil
+	if !bounded {
+		h.less = scored.before
 		n := 0
 		for _, ts := range t.segs {
 			n += ts.n
@@ -1087,23 +1097,22 @@ func (t *topRun) scoreAll(all bool) (page []*candidate, every, ok bool, err erro
 					continue
 				}
 			}
-			if ts.partial != nil && ts.partial.Contains(doc) && !ts.dateOK(t.q.filter, doc) {
+			if ts.outOfDates(t.q.filter, doc) {
 				continue
 			}
 			e := scored{lo: t.score(ts, full, next, imp, doc), num: ts.start + uint64(doc), seg: int32(s), doc: doc}
 			switch {
-			case h.Len() < keep:
+			case !bounded:
 				h.items = append(h.items, e)
-				if keep < math.MaxInt {
-					heap.Fix(h, h.Len()-1)
-				}
+			case h.Len() < t.want:
+				heap.Push(h, e)
 			case e.before(h.items[0]):
 				h.items[0] = e
 				heap.Fix(h, 0)
 			}
 		}
 	}
-	if keep < math.MaxInt { // the want best, worst on top: best first
+	if bounded { // the want best, worst on top: best first
 		page = make([]*candidate, h.Len())
 		for i := len(page) - 1; i >= 0; i-- {
 			page[i] = heap.Pop(h).(scored).candidate()
@@ -1137,8 +1146,7 @@ type scored struct {
 	doc uint32
 }
 
-// before: a ranks before b, by score, ties by index order.
-func (a scored) before(b scored) bool { return a.lo > b.lo || a.lo == b.lo && a.num < b.num }
+func (a scored) before(b scored) bool { return rank(a.lo, a.num, b.lo, b.num) < 0 }
 
 func (a scored) candidate() *candidate {
 	return &candidate{seg: int(a.seg), doc: a.doc, num: a.num, lo: a.lo, hi: a.lo}
@@ -1488,8 +1496,6 @@ func (t *topRun) resolve(cands []*candidate) error {
 	for _, c := range cands {
 		c.lo, c.hi = t.bounds(c)
 	}
-	slices.SortFunc(cands, func(a, b *candidate) int {
-		return cmp.Or(cmp.Compare(b.lo, a.lo), cmp.Compare(a.num, b.num))
-	})
+	slices.SortFunc(cands, func(a, b *candidate) int { return rank(a.lo, a.num, b.lo, b.num) })
 	return nil
 }
