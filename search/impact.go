@@ -64,21 +64,22 @@ const (
 	impactsBudget = 512 << 20
 )
 
-// A search with at most maxScoreAll matches scores them all instead of walking the lists, from
-// the impacts of all their documents (allImpacts; half a microsecond a match at a million
-// documents): a few matches (a citizen's file searched for a frequent word) lie deep in the
-// lists, and the matches of several frequent words, or of a phrase and a word, in none of
-// their tops. (A variable for tests.)
-var maxScoreAll = 16384
+// A search with at most maxScoreAll matches scores them all straight away, from the impacts
+// of all their documents (allImpacts; a tenth to half a microsecond a match at a million
+// documents) or the lists where they hold them all. (A variable for tests.)
+var maxScoreAll = 1024
 
 // A search of more matches walks the lists first, for as many steps as scoring them all would
 // take time (a step costs about scoresPerStep scores, and the walk takes at least
-// minWalkSteps), then scores them all if it could not decide, up to maxScoreAllLate matches:
-// a phrase and a word, all frequent, may meet at the top of their lists or not at all. (Variables
+// minWalkSteps), then scores them all if it could not decide, up to maxScoreAllLate matches.
+// The walk decides within a few dozen steps where the best matches stand at the top of their
+// lists — one word, or words with filters that most of its best pass — while a few matches
+// (a citizen's file searched for a frequent word) lie deep in the lists, and the matches of
+// several frequent words, or of a phrase and a word, may lie in none of their tops. (Variables
 // for tests.)
 var (
 	maxScoreAllLate = 1 << 18
-	minWalkSteps    = 2048
+	minWalkSteps    = 64
 	scoresPerStep   = 16
 )
 
@@ -858,10 +859,9 @@ func or(bms []*roaring.Bitmap) *roaring.Bitmap {
 	return roaring.FastOr(bms...)
 }
 
-// filter sets the matches of ts from sets, the documents of each group: those in all of
-// them that pass the filters. Where sets are all there is to it, ts.match is the one set
-// and ts.refused those to leave out of it; otherwise the refused are taken out of a bitmap
-// of ts's own.
+// filter sets the matches of ts from sets, the documents of each group: ts.match, those in
+// all of them that pass the filters (the one set where sets are all there is to it, else a
+// bitmap of ts's own), less ts.refused, which are counted out rather than taken out.
 func (t *topRun) filter(ix *Index, ts *topSeg, live []*scorch.SegmentSnapshot, sets []*roaring.Bitmap) error {
 	seg := ts.ss.Segment()
 	f := t.q.filter
@@ -891,9 +891,10 @@ func (t *topRun) filter(ix *Index, ts *topSeg, live []*scorch.SegmentSnapshot, s
 			}
 		}
 	}
+	ts.refused = refused
 	dated := !f.from.IsZero() || !f.to.IsZero()
 	if len(sets) == 1 && !dated && len(excluded) == 0 {
-		ts.match, ts.refused = sets[0], refused
+		ts.match = sets[0]
 		return nil
 	}
 	m := intersect(sets)
@@ -907,9 +908,6 @@ func (t *topRun) filter(ix *Index, ts *topSeg, live []*scorch.SegmentSnapshot, s
 	for _, bm := range excluded {
 		m.AndNot(bm)
 	}
-	if refused != nil {
-		m.AndNot(refused)
-	}
 	ts.match = m
 	if dated && len(f.cut) > 0 {
 		bm, err := ix.filters.keywords(ts.ss, live, fieldYear, f.cut)
@@ -919,7 +917,10 @@ func (t *topRun) filter(ix *Index, ts *topSeg, live []*scorch.SegmentSnapshot, s
 		if bm == nil {
 			return nil
 		}
-		if ts.partial = roaring.And(bm, m); ts.partial.IsEmpty() {
+		if ts.partial = roaring.And(bm, m); refused != nil {
+			ts.partial.AndNot(refused) // not to count them twice
+		}
+		if ts.partial.IsEmpty() {
 			ts.partial = nil
 		}
 	}
