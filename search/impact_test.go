@@ -1,6 +1,7 @@
 package search
 
 import (
+	"container/list"
 	"context"
 	"fmt"
 	"math"
@@ -290,5 +291,43 @@ func TestImpactsPrime(t *testing.T) {
 			t.Fatal("the new segment's lists of the words in use were not built ahead")
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestWarmLeavesRoom: Warm fills warmPart of a budget too small for all frequent terms, the
+// lists of most documents first, whatever their segment, and leaves those the most recently
+// used, so that lists searches build push out the cheapest to build again first.
+func TestWarmLeavesRoom(t *testing.T) {
+	m := primeMinDocs
+	t.Cleanup(func() { primeMinDocs = m })
+	primeMinDocs = 20
+	const budget = 300 << 10
+	ix := mixedIndex(t, &Options{ImpactBytes: budget}, 7)
+	if err := ix.Warm(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	c := ix.impacts
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.order.Len() < 10 {
+		t.Fatalf("Warm built %d lists", c.order.Len())
+	}
+	var largest int
+	docs := func(e *list.Element) uint64 { return c.lists[e.Value.(impactKey)].all.GetCardinality() }
+	least := docs(c.order.Front())
+	for e := c.order.Front(); e != nil; e = e.Next() {
+		l := c.lists[e.Value.(impactKey)]
+		largest = max(largest, l.size)
+		if n := docs(e); n > least {
+			t.Errorf("list %v of %d documents is used less recently than one of %d", e.Value, n, least)
+		} else {
+			least = n
+		}
+	}
+	if limit := int(warmPart*budget) + largest; c.bytes > limit {
+		t.Errorf("Warm filled %d bytes of %d, more than warmPart and a list (%d)", c.bytes, budget, limit)
+	}
+	if c.bytes < int(warmPart*budget)/2 {
+		t.Errorf("Warm filled only %d bytes of %d", c.bytes, budget)
 	}
 }

@@ -14,19 +14,25 @@ import (
 // word reads its postings in every segment — up to 190 ms at a million documents — and again
 // in each big segment a merge makes. So lists are built in the background, one at a time:
 //
-//   - by Warm, for each big segment, of its most frequent terms of the body's two fields
-//     (stop words too, which phrases ask for), up to the segment's share of the budget (a
-//     server warms the index after opening it; at 1,000,000 documents 512 MB of lists take
-//     about 30 s, some 8 s of it finding the frequent terms);
+//   - by Warm, of the most frequent terms of the body's two fields (stop words too, which
+//     phrases ask for) in all segments, those of most documents first, up to warmPart of the
+//     budget (a server warms the index after opening it; at 1,000,000 documents 384 MB of
+//     lists take about 26 s, some 8 s of it finding the frequent terms);
 //   - when a search first meets a big segment (a merge has made it), of the terms whose lists
 //     are cached for other segments — the words in use — most recently used first, up to the
 //     segment's share of half the budget, so that they do not push out the lists in use.
 //
 // Only terms of at least primeMinDocs documents in the segment are built ahead (a rarer one
-// takes a millisecond when searched).
+// takes a few tenths of a millisecond when searched).
+
+// warmPart is the part of the budget Warm fills. The rest is for the lists searches build
+// (small segments, rarer words, names): at a million documents the mix's first pass builds
+// some 11,000 of them, and with the budget full they pushed out the frequent words' lists,
+// the dearest to build again (13–18 ms each in a segment of 160,000 documents).
+const warmPart = 0.75
 
 // primeMinDocs: a term of fewer documents in a segment is left for the search to build.
-var primeMinDocs = 5000
+var primeMinDocs = 1000
 
 // primeTerms bounds the words in use built ahead for a new segment.
 const primeTerms = 512
@@ -90,23 +96,27 @@ func (c *impacts) prime(snap *scorch.IndexSnapshot) {
 	}()
 }
 
-// warm builds the lists of the most frequent terms of each big segment of snap.
+// warm builds the lists of the most frequent terms of snap's segments, those of most
+// documents first, whatever their segment (the dearest for a search to build), until they take
+// warmPart of the budget.
 func (c *impacts) warm(ctx context.Context, snap *scorch.IndexSnapshot) error {
-	docs, err := snap.DocCount()
-	if err != nil {
-		return fmt.Errorf("search: %w", err)
-	}
 	c.building.Lock()
 	defer c.building.Unlock()
+	type segTerm struct {
+		ss *scorch.SegmentSnapshot
+		primeTerm
+	}
+	var all []segTerm
 	for _, ss := range snap.Segments() {
-		if ss.Count() <= uint64(bigSegment) {
-			continue
+		if ss.Count() > uint64(bigSegment) {
+			c.mu.Lock()
+			c.primed[ss.Id()] = true
+			c.mu.Unlock()
 		}
-		c.mu.Lock()
-		c.primed[ss.Id()] = true
-		c.mu.Unlock()
-		var terms []primeTerm
 		for _, f := range primeFields {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			dict, err := ss.Segment().Dictionary(f)
 			if err != nil {
 				return fmt.Errorf("search: %w", err)
@@ -120,7 +130,7 @@ func (c *impacts) warm(ctx context.Context, snap *scorch.IndexSnapshot) error {
 					return fmt.Errorf("search: %w", err)
 				}
 				if n := pl.Count(); n >= uint64(primeMinDocs) {
-					terms = append(terms, primeTerm{field: f, term: term, docs: n})
+					all = append(all, segTerm{ss, primeTerm{field: f, term: term, docs: n}})
 				}
 				return nil
 			})
@@ -128,20 +138,38 @@ func (c *impacts) warm(ctx context.Context, snap *scorch.IndexSnapshot) error {
 				return err
 			}
 		}
-		slices.SortFunc(terms, func(a, b primeTerm) int { return cmp.Compare(b.docs, a.docs) })
-		if err := c.buildAhead(ctx, ss, terms, docs, 1); err != nil {
+	}
+	slices.SortFunc(all, func(a, b segTerm) int { return cmp.Compare(b.docs, a.docs) })
+	share := int(float64(c.budget) * warmPart)
+	size := 0
+	var built []impactKey
+	defer func() { c.touch(built) }()
+	for _, t := range all {
+		if err := ctx.Err(); err != nil {
 			return err
 		}
+		if size >= share {
+			break
+		}
+		l, err := c.list(t.ss, t.field, t.term)
+		if err != nil {
+			return err
+		}
+		size += l.size
+		built = append(built, impactKey{t.ss.Id(), t.field, t.term})
+		primedLists.Add(1)
 	}
 	return nil
 }
 
 // buildAhead builds the lists of terms in ss, in this order, skipping those of fewer than
 // primeMinDocs documents there, until they take ss's share (of docs in all) of part of the
-// budget.
+// budget. The first built are left the most recently used, the last to be dropped.
 func (c *impacts) buildAhead(ctx context.Context, ss *scorch.SegmentSnapshot, terms []primeTerm, docs uint64, part float64) error {
 	share := int(float64(c.budget) * part * float64(ss.Count()) / float64(max(docs, 1)))
 	size := 0
+	var built []impactKey
+	defer func() { c.touch(built) }()
 	for _, t := range terms {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -161,7 +189,19 @@ func (c *impacts) buildAhead(ctx context.Context, ss *scorch.SegmentSnapshot, te
 			return err
 		}
 		size += l.size
+		built = append(built, impactKey{ss.Id(), t.field, t.term})
 		primedLists.Add(1)
 	}
 	return nil
+}
+
+// touch makes the cached lists of keys the most recently used, the first most.
+func (c *impacts) touch(keys []impactKey) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, k := range slices.Backward(keys) {
+		if l := c.lists[k]; l != nil {
+			c.order.MoveToFront(l.elem)
+		}
+	}
 }
