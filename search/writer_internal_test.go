@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"slices"
 	"testing"
 	"time"
@@ -65,4 +66,45 @@ func TestWriteErrorBounded(t *testing.T) {
 	if len(we.IDs) != maxReportedIDs || we.Omitted != 2000 || we.Err.Error() != "first" {
 		t.Errorf("%d IDs, %d omitted, %v", len(we.IDs), we.Omitted, we.Err)
 	}
+}
+
+// TestUseGCPercent: akte runs with GCPercent and a soft memory limit of memoryPart of the
+// machine's memory unless GOGC and GOMEMLIMIT say otherwise, and puts both back after.
+func TestUseGCPercent(t *testing.T) {
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	total := memTotal()
+	if total < 1<<20 {
+		t.Fatalf("memTotal read %d bytes from /proc/meminfo", total)
+	}
+	gc, limit := debug.SetGCPercent(-1), debug.SetMemoryLimit(-1)
+	debug.SetGCPercent(gc)
+	restore := UseGCPercent()
+	if got := debug.SetGCPercent(-1); got != GCPercent {
+		t.Errorf("GC percent %d, want %d", got, GCPercent)
+	}
+	debug.SetGCPercent(GCPercent)
+	if got, want := debug.SetMemoryLimit(-1), int64(float64(total)*memoryPart); got != want {
+		t.Errorf("memory limit %d, want %d", got, want)
+	}
+	restore()
+	if got := debug.SetGCPercent(-1); got != gc {
+		t.Errorf("GC percent %d after restore, was %d", got, gc)
+	}
+	debug.SetGCPercent(gc)
+	if got := debug.SetMemoryLimit(-1); got != limit {
+		t.Errorf("memory limit %d after restore, was %d", got, limit)
+	}
+
+	t.Setenv("GOGC", "150")
+	t.Setenv("GOMEMLIMIT", "1GiB")
+	restore = UseGCPercent()
+	if got := debug.SetGCPercent(-1); got != gc {
+		t.Errorf("GC percent %d with GOGC set, want it left at %d", got, gc)
+	}
+	debug.SetGCPercent(gc)
+	if got := debug.SetMemoryLimit(-1); got != limit {
+		t.Errorf("memory limit %d with GOMEMLIMIT set, want it left at %d", got, limit)
+	}
+	restore()
 }
