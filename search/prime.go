@@ -40,11 +40,14 @@ const primeTerms = 512
 // primeFields are the fields whose most frequent terms Warm builds lists of.
 var primeFields = []string{fieldText, fieldExact}
 
-// primeTerm is a term of a field to build ahead; docs, its documents in the segment, orders
-// Warm's terms.
-type primeTerm struct {
-	field, term string
-	docs        uint64
+// primeTerm is a term of a field to build ahead.
+type primeTerm struct{ field, term string }
+
+// segTerm is a term of a field of a segment to build ahead; docs, its documents there.
+type segTerm struct {
+	ss *scorch.SegmentSnapshot
+	primeTerm
+	docs uint64
 }
 
 // prime starts building, in the background, the lists of the words in use for the big
@@ -89,7 +92,9 @@ func (c *impacts) prime(snap *scorch.IndexSnapshot) {
 		c.building.Lock()
 		defer c.building.Unlock()
 		for _, ss := range fresh {
-			if c.buildAhead(c.quit, ss, terms, docs, 0.5) != nil {
+			frequent, err := frequentOf(ss, terms)
+			share := int(float64(c.budget) * 0.5 * float64(ss.Count()) / float64(max(docs, 1)))
+			if err != nil || c.buildAhead(c.quit, frequent, share) != nil {
 				return // closed, or the segment cannot be read: searches build what they need
 			}
 		}
@@ -102,10 +107,6 @@ func (c *impacts) prime(snap *scorch.IndexSnapshot) {
 func (c *impacts) warm(ctx context.Context, snap *scorch.IndexSnapshot) error {
 	c.building.Lock()
 	defer c.building.Unlock()
-	type segTerm struct {
-		ss *scorch.SegmentSnapshot
-		primeTerm
-	}
 	var all []segTerm
 	for _, ss := range snap.Segments() {
 		if ss.Count() > uint64(bigSegment) {
@@ -130,7 +131,7 @@ func (c *impacts) warm(ctx context.Context, snap *scorch.IndexSnapshot) error {
 					return fmt.Errorf("search: %w", err)
 				}
 				if n := pl.Count(); n >= uint64(primeMinDocs) {
-					all = append(all, segTerm{ss, primeTerm{field: f, term: term, docs: n}})
+					all = append(all, segTerm{ss, primeTerm{f, term}, n})
 				}
 				return nil
 			})
@@ -140,33 +141,27 @@ func (c *impacts) warm(ctx context.Context, snap *scorch.IndexSnapshot) error {
 		}
 	}
 	slices.SortFunc(all, func(a, b segTerm) int { return cmp.Compare(b.docs, a.docs) })
-	share := int(float64(c.budget) * warmPart)
-	size := 0
-	var built []impactKey
-	defer func() { c.touch(built) }()
-	for _, t := range all {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if size >= share {
-			break
-		}
-		l, err := c.list(t.ss, t.field, t.term)
-		if err != nil {
-			return err
-		}
-		size += l.size
-		built = append(built, impactKey{t.ss.Id(), t.field, t.term})
-		primedLists.Add(1)
-	}
-	return nil
+	return c.buildAhead(ctx, all, int(float64(c.budget)*warmPart))
 }
 
-// buildAhead builds the lists of terms in ss, in this order, skipping those of fewer than
-// primeMinDocs documents there, until they take ss's share (of docs in all) of part of the
-// budget. The first built are left the most recently used, the last to be dropped.
-func (c *impacts) buildAhead(ctx context.Context, ss *scorch.SegmentSnapshot, terms []primeTerm, docs uint64, part float64) error {
-	share := int(float64(c.budget) * part * float64(ss.Count()) / float64(max(docs, 1)))
+// frequentOf returns those of terms that at least primeMinDocs documents of ss hold.
+func frequentOf(ss *scorch.SegmentSnapshot, terms []primeTerm) ([]segTerm, error) {
+	var out []segTerm
+	for _, t := range terms {
+		pl, err := postings(ss.Segment(), t.field, t.term)
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		if n := pl.Count(); n >= uint64(primeMinDocs) {
+			out = append(out, segTerm{ss, t, n})
+		}
+	}
+	return out, nil
+}
+
+// buildAhead builds the lists of terms, in this order, until they take share bytes. The first
+// built are left the most recently used, the last to be dropped.
+func (c *impacts) buildAhead(ctx context.Context, terms []segTerm, share int) error {
 	size := 0
 	var built []impactKey
 	defer func() { c.touch(built) }()
@@ -177,19 +172,12 @@ func (c *impacts) buildAhead(ctx context.Context, ss *scorch.SegmentSnapshot, te
 		if size >= share {
 			return nil
 		}
-		pl, err := postings(ss.Segment(), t.field, t.term)
-		if err != nil {
-			return fmt.Errorf("search: %w", err)
-		}
-		if pl.Count() < uint64(primeMinDocs) {
-			continue
-		}
-		l, err := c.list(ss, t.field, t.term)
+		l, err := c.list(t.ss, t.field, t.term)
 		if err != nil {
 			return err
 		}
 		size += l.size
-		built = append(built, impactKey{ss.Id(), t.field, t.term})
+		built = append(built, impactKey{t.ss.Id(), t.field, t.term})
 		primedLists.Add(1)
 	}
 	return nil
